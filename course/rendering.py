@@ -1,0 +1,58 @@
+"""Course Markdown to safe HTML.
+
+Authors (and admins) write Markdown; whatever they type, the page only ever
+gets the tags and attributes listed here: nh3 removes the rest, scripts and
+event handlers included.
+"""
+
+import re
+
+import markdown
+import nh3
+from django.urls import NoReverseMatch, reverse
+
+ALLOWED_TAGS = {
+    "p", "br", "hr", "h2", "h3", "h4", "ul", "ol", "li", "strong", "em", "code", "pre",
+    "blockquote", "a", "table", "thead", "tbody", "tr", "th", "td", "dl", "dt", "dd",
+    "abbr", "kbd", "sup", "sub",
+}  # fmt: skip
+ALLOWED_ATTRIBUTES = {
+    "h2": {"id"},
+    "h3": {"id"},
+    "a": {"href", "title"},
+    "abbr": {"title"},
+    "th": {"scope", "align"},
+    "td": {"align"},
+    "code": {"class"},
+}
+_INTERNAL_LINK = re.compile(r"\]\((glossary|section):([a-z0-9-]+)(#[a-z0-9-]+)?\)")
+
+
+def _internal_url(kind: str, slug: str, fragment: str | None) -> str:
+    try:
+        if kind == "glossary":
+            return reverse("course:glossary") + f"#{slug}"
+        return reverse("course:section", kwargs={"slug": slug}) + (fragment or "")
+    except NoReverseMatch:
+        return "#"
+
+
+def _resolve_internal_links(text: str) -> str:
+    """Turn `glossary:mta` and `section:pop3#dele` targets into URLs of the active language."""
+    return _INTERNAL_LINK.sub(
+        lambda m: f"]({_internal_url(m.group(1), m.group(2), m.group(3))})", text
+    )
+
+
+def render_markdown(text: str) -> str:
+    """Return sanitised HTML for course Markdown, links resolved in the active language."""
+    html = markdown.markdown(
+        _resolve_internal_links(text), extensions=["extra", "sane_lists"], output_format="html"
+    )
+    return nh3.clean(
+        html,
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        url_schemes={"http", "https", "mailto"},
+        link_rel="noopener noreferrer",
+    )

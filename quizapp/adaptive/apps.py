@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class AdaptiveConfig(AppConfig):
+    name = "quizapp.adaptive"
+    label = "adaptive"
+    verbose_name = _("Adaptive")

@@ -1,0 +1,18 @@
+from django.conf.urls.i18n import i18n_patterns
+from django.contrib import admin
+from django.urls import include, path
+from django.views.i18n import set_language
+
+from course import views as course_views
+
+urlpatterns = [
+    path("i18n/setlang/", set_language, name="set_language"),
+    path("admin/", admin.site.urls),
+]
+# French is served without a prefix; English lives under /en/.
+urlpatterns += i18n_patterns(
+    path("", course_views.home, name="home"),
+    path("course/", include("course.urls")),
+    path("accounts/", include("quizapp.accounts.urls")),
+    prefix_default_language=False,
+)

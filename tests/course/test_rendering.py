@@ -1,0 +1,45 @@
+from django.utils import translation
+
+from course.rendering import render_markdown
+
+
+def test_it_removes_script_typed_into_content():
+    html = render_markdown("Hello <script>alert(1)</script> <img src=x onerror=alert(2)>")
+    assert "<script" not in html
+    assert "onerror" not in html
+    assert "alert(2)" not in html
+
+
+def test_it_drops_event_handlers_added_with_attribute_lists():
+    html = render_markdown("## Title {#safe onclick=\"alert(1)\"}")
+    assert 'id="safe"' in html
+    assert "onclick" not in html
+
+
+def test_it_refuses_javascript_links():
+    html = render_markdown("[click](javascript:alert(1))")
+    assert "javascript:" not in html
+
+
+def test_it_keeps_heading_anchors_tables_and_code():
+    html = render_markdown("## Port 587 {#port-587}\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n`EHLO`")
+    assert '<h2 id="port-587">' in html
+    assert "<table>" in html
+    assert "<code>EHLO</code>" in html
+
+
+def test_it_resolves_glossary_and_section_links_in_the_active_language(db):
+    text = "[MTA](glossary:mta) and [STARTTLS](section:ports-security#starttls)"
+    with translation.override("fr"):
+        french = render_markdown(text)
+    with translation.override("en"):
+        english = render_markdown(text)
+    assert 'href="/course/glossary/#mta"' in french
+    assert 'href="/course/ports-security/#starttls"' in french
+    assert 'href="/en/course/glossary/#mta"' in english
+    assert 'href="/en/course/ports-security/#starttls"' in english
+
+
+def test_it_marks_external_links_noopener():
+    html = render_markdown("[RFC 6409](https://www.rfc-editor.org/rfc/rfc6409)")
+    assert 'rel="noopener noreferrer"' in html
