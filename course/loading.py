@@ -50,44 +50,68 @@ def load_course(*, source_dir: Path, update: bool = False) -> LoadReport:
     report = LoadReport()
     meta = data["course"]
     course, _ = _sync(
-        Course, report, "course", lookup={"code": meta["code"]},
+        Course,
+        report,
+        "course",
+        lookup={"code": meta["code"]},
         values={**_both(meta["title"], "title"), **_both(meta["summary"], "summary")},
         update=update,
-    )  # fmt: skip
+    )
     topics = {}
     for order, item in enumerate(data["topics"]):
         topics[item["slug"]], _ = _sync(
-            Topic, report, "topics", lookup={"slug": item["slug"]},
-            values={"order": order, **_both(item["name"], "name"),
-                    **_both(item["description"], "description")},
+            Topic,
+            report,
+            "topics",
+            lookup={"slug": item["slug"]},
+            values={
+                "order": order,
+                **_both(item["name"], "name"),
+                **_both(item["description"], "description"),
+            },
             update=update,
-        )  # fmt: skip
+        )
     for order, item in enumerate(data["objectives"], start=1):
         objective, changed = _sync(
-            Objective, report, "objectives", lookup={"slug": item["slug"]},
+            Objective,
+            report,
+            "objectives",
+            lookup={"slug": item["slug"]},
             values={"course": course, "order": order, **_both(item["text"], "text")},
             update=update,
-        )  # fmt: skip
+        )
         if changed:
             objective.topics.set(topics[slug] for slug in item.get("topics", []))
     for order, item in enumerate(data["sections"], start=1):
         section, changed = _sync(
-            Section, report, "sections", lookup={"slug": item["slug"]},
+            Section,
+            report,
+            "sections",
+            lookup={"slug": item["slug"]},
             values={
-                "course": course, "order": order, "figure": item.get("figure", ""),
-                **_both(item["title"], "title"), **_both(item["summary"], "summary"),
+                "course": course,
+                "order": order,
+                "figure": item.get("figure", ""),
+                **_both(item["title"], "title"),
+                **_both(item["summary"], "summary"),
                 "body_fr": _section_body(source_dir, item["slug"], "fr"),
                 "body_en": _section_body(source_dir, item["slug"], "en"),
             },
             update=update,
-        )  # fmt: skip
+        )
         if changed:
             section.topics.set(topics[slug] for slug in item["topics"])
     for item in data["glossary"]:
         _sync(
-            GlossaryTerm, report, "glossary", lookup={"slug": item["slug"]},
-            values={**_both(item["term"], "term"), **_both(item["definition"], "definition"),
-                    "source": item.get("source", "")},
+            GlossaryTerm,
+            report,
+            "glossary",
+            lookup={"slug": item["slug"]},
+            values={
+                **_both(item["term"], "term"),
+                **_both(item["definition"], "definition"),
+                "source": item.get("source", ""),
+            },
             update=update,
-        )  # fmt: skip
+        )
     return report

@@ -23,6 +23,10 @@ def mark_read(request, response, slug: str) -> None:
     read = read_slugs(request)
     if slug not in read:
         response.set_cookie(
-            COOKIE_NAME, ".".join([*read, slug]), max_age=_MAX_AGE, samesite="Lax",
-            httponly=True, secure=request.is_secure(),
-        )  # fmt: skip
+            COOKIE_NAME,
+            ".".join([*read, slug]),
+            max_age=_MAX_AGE,
+            samesite="Lax",
+            httponly=True,
+            secure=request.is_secure(),
+        )

@@ -35,24 +35,33 @@ def make_course(db):
 
     def build(sections: int = 3) -> Course:
         course = Course.objects.create(
-            code="CP1-03-01", title_fr="Comment fonctionne un mail", title_en="How email works",
-            summary_fr="Résumé.", summary_en="Summary.",
-        )  # fmt: skip
+            code="CP1-03-01",
+            title_fr="Comment fonctionne un mail",
+            title_en="How email works",
+            summary_fr="Résumé.",
+            summary_en="Summary.",
+        )
         ports = Topic.objects.create(slug="ports-security", name_fr="Ports", name_en="Ports")
         roles = Topic.objects.create(slug="smtp-roles", name_fr="Rôles", name_en="Roles")
         for order in range(1, sections + 1):
             section = Section.objects.create(
-                course=course, slug=f"section-{order}", order=order,
-                title_fr=f"Partie {order}", title_en=f"Part {order}",
+                course=course,
+                slug=f"section-{order}",
+                order=order,
+                title_fr=f"Partie {order}",
+                title_en=f"Part {order}",
                 body_fr=f"## Titre {order} {{#ancre-{order}}}\n\nTexte en français {order}.",
                 body_en=f"## Title {order} {{#ancre-{order}}}\n\nEnglish text {order}.",
-            )  # fmt: skip
+            )
             section.topics.set([ports, roles])
         GlossaryTerm.objects.create(
-            slug="mta", term_fr="MTA", term_en="MTA",
-            definition_fr="Agent de transfert.", definition_en="Transfer agent.",
+            slug="mta",
+            term_fr="MTA",
+            term_en="MTA",
+            definition_fr="Agent de transfert.",
+            definition_en="Transfer agent.",
             source="RFC 5598 §4.3.2",
-        )  # fmt: skip
+        )
         return course
 
     return build

@@ -9,4 +9,4 @@ from quizapp.accounts.models import User
 class FacteurUserAdmin(UserAdmin):
     list_display = ("username", "email", "role", "is_staff", "date_joined")
     list_filter = ("role", "is_staff", "is_active")
-    fieldsets = UserAdmin.fieldsets + ((_("Facteur"), {"fields": ("role",)}),)
+    fieldsets = (*UserAdmin.fieldsets, (_("Facteur"), {"fields": ("role",)}))

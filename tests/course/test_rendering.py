@@ -11,7 +11,7 @@ def test_it_removes_script_typed_into_content():
 
 
 def test_it_drops_event_handlers_added_with_attribute_lists():
-    html = render_markdown("## Title {#safe onclick=\"alert(1)\"}")
+    html = render_markdown('## Title {#safe onclick="alert(1)"}')
     assert 'id="safe"' in html
     assert "onclick" not in html
 

@@ -1,6 +1,6 @@
 import pytest
-from django.test.utils import CaptureQueriesContext
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from course.models import Section
@@ -109,3 +109,9 @@ def test_the_course_index_lists_sections_in_order(client, make_course):
 def test_a_visitor_can_read_the_course_without_an_account(client, make_course):
     make_course()
     assert client.get("/course/section-1/").status_code == 200
+
+
+def test_the_home_page_says_so_when_no_course_is_loaded(client):
+    response = client.get("/")
+    assert response.status_code == 200
+    assert "load_course" in response.text

@@ -1,0 +1,103 @@
+import re
+
+import pytest
+from django.urls import reverse
+
+from quizapp.accounts.models import User
+
+pytestmark = pytest.mark.django_db
+
+
+def test_it_signs_up_a_trainee_and_logs_them_in(client):
+    response = client.post(
+        reverse("signup"),
+        {
+            "username": "carla",
+            "password1": "un-mot-de-passe-long",
+            "password2": "un-mot-de-passe-long",
+        },
+    )
+    assert response.status_code == 302
+    user = User.objects.get(username="carla")
+    assert user.role == User.Role.TRAINEE
+    assert client.get("/").context["user"] == user
+
+
+def test_a_visitor_cannot_sign_up_as_a_trainer(client):
+    client.post(
+        reverse("signup"),
+        {
+            "username": "mallory",
+            "password1": "un-mot-de-passe-long",
+            "password2": "un-mot-de-passe-long",
+            "role": "trainer",
+        },
+    )
+    assert User.objects.get(username="mallory").role == User.Role.TRAINEE
+
+
+def test_it_explains_a_bad_signup_in_french(client):
+    response = client.post(
+        reverse("signup"), {"username": "x", "password1": "abc", "password2": "abd"}
+    )
+    assert response.status_code == 200
+    assert "Les deux mots de passe ne correspondent pas" in response.text
+    assert not User.objects.filter(username="x").exists()
+
+
+def test_it_logs_in_and_out(client, trainee):
+    response = client.post(reverse("login"), {"username": "alice", "password": "secret-pass-1"})
+    assert response.status_code == 302
+    client.post(reverse("logout"))
+    assert not client.get("/").context["user"].is_authenticated
+
+
+def test_the_login_page_lists_demo_accounts_in_debug_only(client, settings):
+    settings.DEBUG = True
+    assert "formatrice" in client.get(reverse("login")).text
+    settings.DEBUG = False
+    assert "formatrice" not in client.get(reverse("login")).text
+
+
+def test_it_changes_a_password(client, trainee):
+    client.force_login(trainee)
+    response = client.post(
+        reverse("password_change"),
+        {
+            "old_password": "secret-pass-1",
+            "new_password1": "encore-un-mot-long-9",
+            "new_password2": "encore-un-mot-long-9",
+        },
+    )
+    assert response.status_code == 302
+    trainee.refresh_from_db()
+    assert trainee.check_password("encore-un-mot-long-9")
+
+
+def test_it_mails_a_reset_link_that_sets_a_new_password(client, trainee, mailoutbox):
+    trainee.email = "alice@example.org"
+    trainee.save()
+    client.post(reverse("password_reset"), {"email": "alice@example.org"})
+    assert len(mailoutbox) == 1
+    link = re.search(r"https?://[^/]+(/\S+/)", mailoutbox[0].body).group(1)
+    form_page = client.get(link, follow=True)
+    response = client.post(
+        form_page.redirect_chain[-1][0],
+        {"new_password1": "tout-nouveau-mot-7", "new_password2": "tout-nouveau-mot-7"},
+    )
+    assert response.status_code == 302
+    trainee.refresh_from_db()
+    assert trainee.check_password("tout-nouveau-mot-7")
+
+
+def test_demo_accounts_are_created_once_and_never_reset(db):
+    from quizapp.accounts.demo import ensure_demo_accounts
+
+    ensure_demo_accounts()
+    trainer = User.objects.get(username="formatrice")
+    assert trainer.is_trainer
+    trainer.set_password("changed-by-her-1")
+    trainer.save()
+    ensure_demo_accounts()
+    trainer.refresh_from_db()
+    assert trainer.check_password("changed-by-her-1")
