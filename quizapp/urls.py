@@ -14,5 +14,6 @@ urlpatterns += i18n_patterns(
     path("", course_views.home, name="home"),
     path("course/", include("course.urls")),
     path("accounts/", include("quizapp.accounts.urls")),
+    path("practice/", include("quizapp.practice.urls")),
     prefix_default_language=False,
 )

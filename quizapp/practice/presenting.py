@@ -1,0 +1,80 @@
+"""What the page shows of a question: before the answer (no hint), then the feedback."""
+
+from dataclasses import dataclass, field
+
+from django.utils.translation import gettext as _
+
+from course.rendering import render_markdown
+from quizapp.bank import specs
+from quizapp.bank.models import Question
+
+
+def _text(question: Question, value: dict) -> str:
+    return question.localized(value)
+
+
+@dataclass
+class Shown:
+    """A question as the browser gets it: choices by position, nothing marked right."""
+
+    type: str
+    html: str
+    choices: list[tuple[int, str]] = field(default_factory=list)
+    lefts: list[tuple[int, str]] = field(default_factory=list)
+    ranks: list[int] = field(default_factory=list)
+
+
+def show(question: Question, order: list[str]) -> Shown:
+    """Return the question as shown before it is answered."""
+    shown = Shown(type=question.type, html=render_markdown(question.text))
+    spec = question.spec
+    if question.type in (specs.QuestionType.SINGLE, specs.QuestionType.MULTIPLE):
+        texts = {o["key"]: _text(question, o["text"]) for o in spec["options"]}
+        shown.choices = [(i, texts[key]) for i, key in enumerate(order)]
+    elif question.type == specs.QuestionType.MATCHING:
+        texts = {c["key"]: _text(question, c["text"]) for c in specs.right_side(spec)}
+        shown.choices = [(i, texts[key]) for i, key in enumerate(order)]
+        shown.lefts = [(i, _text(question, p["left"])) for i, p in enumerate(spec["pairs"])]
+    elif question.type == specs.QuestionType.ORDERING:
+        texts = {s["key"]: _text(question, s["text"]) for s in spec["steps"]}
+        shown.choices = [(i, texts[key]) for i, key in enumerate(order)]
+        shown.ranks = list(range(1, len(order) + 1))
+    return shown
+
+
+def right_answer(question: Question) -> list[str]:
+    """Return the right answer as lines of text, for the feedback."""
+    spec = question.spec
+    kind = question.type
+    if kind in (specs.QuestionType.SINGLE, specs.QuestionType.MULTIPLE):
+        return [_text(question, o["text"]) for o in spec["options"] if o.get("correct")]
+    if kind == specs.QuestionType.TRUEFALSE:
+        return [_("True") if spec["answer"] else _("False")]
+    if kind in (specs.QuestionType.PORT, specs.QuestionType.SHORT):
+        return [str(value) for value in spec["accepted"]]
+    if kind == specs.QuestionType.MATCHING:
+        return [
+            f"{_text(question, p['left'])} → {_text(question, p['right'])}" for p in spec["pairs"]
+        ]
+    return [_text(question, s["text"]) for s in spec["steps"]]
+
+
+def given_answer(question: Question, given: dict) -> list[str]:
+    """Return what the trainee answered, in words."""
+    spec = question.spec
+    kind = question.type
+    if kind in (specs.QuestionType.SINGLE, specs.QuestionType.MULTIPLE):
+        picked = set(given.get("choices", [given.get("choice")]))
+        return [_text(question, o["text"]) for o in spec["options"] if o["key"] in picked]
+    if kind == specs.QuestionType.TRUEFALSE:
+        return [_("True") if given["value"] else _("False")]
+    if kind in (specs.QuestionType.PORT, specs.QuestionType.SHORT):
+        return [str(given["value"])]
+    if kind == specs.QuestionType.MATCHING:
+        rights = {c["key"]: _text(question, c["text"]) for c in specs.right_side(spec)}
+        return [
+            f"{_text(question, p['left'])} → {rights.get(given['pairs'].get(p['key']), '?')}"
+            for p in spec["pairs"]
+        ]
+    steps = {s["key"]: _text(question, s["text"]) for s in spec["steps"]}
+    return [steps[key] for key in given["order"]]

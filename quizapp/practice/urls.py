@@ -1,0 +1,10 @@
+from django.urls import path
+
+from quizapp.practice import views
+
+app_name = "practice"
+urlpatterns = [
+    path("", views.practice_home, name="home"),
+    path("<int:pk>/", views.session_page, name="session"),
+    path("<int:pk>/answer/<int:position>/", views.answer, name="answer"),
+]
