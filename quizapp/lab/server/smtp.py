@@ -1,0 +1,223 @@
+"""SMTP for the lab over twisted.mail: the relay ("25") role and the submission ("587"/"465") roles.
+
+- relay: accepts mail for the lab domain from anyone, refuses to relay elsewhere (554 5.7.1),
+  offers STARTTLS, offers no AUTH (a port-25 MTA talks to other servers, not to users);
+- submission: STARTTLS first, then AUTH (PLAIN/LOGIN), then mail; 530 otherwise;
+- submissions: the same over implicit TLS.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from twisted.cred.portal import Portal
+from twisted.internet import defer, protocol
+from twisted.mail import smtp
+from twisted.mail.interfaces import IMessageDelivery, IMessageSMTP
+from zope.interface import implementer
+
+from quizapp.lab.server.accounts import AccountBook
+from quizapp.lab.server.auth import AUTH_MECHANISMS
+from quizapp.lab.server.guard import OneLineAtATime, has_pending_input
+from quizapp.lab.server.headers import SmtpSession, printable, stamp
+from quizapp.lab.server.store import NAME_RE, MailStore
+from quizapp.lab.server.tls import tls_details
+
+
+class Refusal(Exception):
+    """A recipient the server will not take, with the reply a real MTA would give."""
+
+    def __init__(self, code: int, text: str) -> None:
+        super().__init__(text)
+        self.code = code
+        self.text = text
+
+
+def route_recipient(
+    address: str, domain: str, exists: Callable[[str], bool], authenticated: bool
+) -> str:
+    """Return the mailbox that receives ``address``, or raise Refusal with the reply to send."""
+    local, _, rcpt_domain = address.lower().rpartition("@")
+    if rcpt_domain != domain and authenticated:
+        # A real MSA would relay; the lab has no way out, and says so.
+        raise Refusal(550, f"5.7.1 <{address}>: this lab server only delivers to @{domain}")
+    if rcpt_domain != domain:
+        raise Refusal(554, f"5.7.1 <{address}>: Relay access denied")
+    if not NAME_RE.match(local) or not exists(local):
+        raise Refusal(550, f"5.1.1 <{address}>: Recipient address rejected: User unknown")
+    return local
+
+
+@implementer(IMessageSMTP)
+class IncomingMessage:
+    """One message for one recipient, filed in the store when the client ends DATA."""
+
+    def __init__(self, delivery: "Delivery", name: str, recipient: str, sender: str, session):
+        self.delivery = delivery
+        self.name = name
+        self.recipient = recipient
+        self.sender = sender
+        self.session = session
+        self.lines: list[bytes] = []
+        self.size = 0
+
+    def lineReceived(self, line: bytes) -> None:
+        self.size += len(line) + 2
+        if self.size > self.delivery.max_size:
+            raise smtp.SMTPServerError(552, b"5.3.4 Message size exceeds fixed limit")
+        self.lines.append(line)
+
+    def eomReceived(self) -> defer.Deferred:
+        body = b"\r\n".join(self.lines) + b"\r\n"
+        message = stamp(body, self.session, self.sender, self.recipient, self.delivery.hostname)
+        self.delivery.store.deliver(self.name, message)
+        self.lines = []
+        return defer.succeed(None)
+
+    def connectionLost(self) -> None:
+        self.lines = []
+
+
+@implementer(IMessageDelivery)
+@dataclass
+class Delivery:
+    """Where accepted mail goes; ``login`` is the authenticated user, None on the relay."""
+
+    store: MailStore
+    accounts: AccountBook
+    domain: str
+    hostname: str
+    max_size: int
+    login: str | None = None
+
+    def receivedHeader(self, helo, origin, recipients) -> None:
+        # The trace headers are written by IncomingMessage.eomReceived, once the queue id of
+        # the delivery is known; returning nothing tells Twisted not to add its own.
+        return None
+
+    def validateFrom(self, helo, origin: smtp.Address) -> smtp.Address:
+        return origin
+
+    def validateTo(self, user: smtp.User) -> Callable[[], IncomingMessage]:
+        address = str(user.dest)
+        try:
+            name = route_recipient(
+                address, self.domain, self.accounts.exists, self.login is not None
+            )
+        except Refusal as refusal:
+            raise smtp.SMTPBadRcpt(address, refusal.code, refusal.text) from None
+        session = user.protocol.session_info()
+        sender = str(user.orig)
+        return lambda: IncomingMessage(self, name, address, sender, session)
+
+
+@dataclass(frozen=True)
+class SmtpRole:
+    """How one SMTP port behaves."""
+
+    requires_auth: bool
+    implicit_tls: bool
+
+
+RELAY = SmtpRole(requires_auth=False, implicit_tls=False)
+SUBMISSION = SmtpRole(requires_auth=True, implicit_tls=False)
+SUBMISSIONS = SmtpRole(requires_auth=True, implicit_tls=True)
+
+
+class LabESMTP(OneLineAtATime, smtp.ESMTP):
+    """Twisted's ESMTP with the lab's rules on TLS, AUTH and relaying."""
+
+    timeout = 300
+
+    def __init__(self, factory: "SmtpFactory") -> None:
+        role = factory.role
+        super().__init__(
+            chal=dict(AUTH_MECHANISMS) if role.requires_auth else {},
+            contextFactory=None if role.implicit_tls else factory.tls_options,
+        )
+        self.factory = factory
+        self.role = role
+        self.host = factory.delivery_template.hostname
+        self.portal = factory.portal
+        if not role.requires_auth:
+            self.delivery = factory.delivery_template
+
+    @property
+    def secure(self) -> bool:
+        return self.role.implicit_tls or self.startedTLS
+
+    def greeting(self) -> bytes:
+        return self.host + b" ESMTP Facteur lab"
+
+    def extensions(self) -> dict[bytes, list[bytes] | None]:
+        ext: dict[bytes, list[bytes] | None] = {
+            b"SIZE": [b"%d" % self.factory.delivery_template.max_size],
+            b"8BITMIME": None,
+        }
+        if self.canStartTLS and not self.secure:
+            ext[b"STARTTLS"] = None
+        if self.role.requires_auth and self.secure and not self.authenticated:
+            ext[b"AUTH"] = list(self.challengers)
+        return ext
+
+    def ext_STARTTLS(self, rest: bytes) -> None:
+        if self.secure:
+            self.sendCode(503, b"5.5.1 Error: TLS already active")
+        elif has_pending_input(self):
+            self.sendCode(421, b"4.7.0 Commands sent after STARTTLS before TLS; closing")
+            self.transport.loseConnection()
+        else:
+            super().ext_STARTTLS(rest)
+            # RFC 3207: forget everything learnt before TLS; the client must EHLO again.
+            self._helo = (None, self.transport.getPeer().host.encode())
+            self._from = None
+            self._to = []
+
+    def ext_AUTH(self, rest: bytes) -> None:
+        if not self.role.requires_auth:
+            self.sendCode(503, b"5.5.1 Error: authentication not enabled")
+        elif not self.secure:
+            self.sendCode(538, b"5.7.11 Encryption required for requested authentication")
+        else:
+            super().ext_AUTH(rest)
+
+    def do_MAIL(self, rest: bytes) -> None:
+        if self.role.requires_auth and not self.secure:
+            self.sendCode(530, b"5.7.0 Must issue a STARTTLS command first")
+        elif self.role.requires_auth and not self.authenticated:
+            self.sendCode(530, b"5.7.0 Authentication required")
+        else:
+            super().do_MAIL(rest)
+
+    def do_RSET(self, rest: bytes) -> None:
+        self._from = None
+        self._to = []
+        self.sendCode(250, b"2.0.0 Ok")
+
+    def timeoutConnection(self) -> None:
+        self.sendCode(421, b"4.4.2 " + self.host + b" Error: timeout exceeded")
+        self.transport.loseConnection()
+
+    def session_info(self) -> SmtpSession:
+        """Return what a Received: header says about this client."""
+        helo = self._helo[0] if self._helo else None
+        return SmtpSession(
+            helo=printable(helo),
+            peer_ip=self.transport.getPeer().host,
+            tls=tls_details(self.transport) if self.secure else None,
+            login=getattr(self.delivery, "login", None) if self.authenticated else None,
+        )
+
+
+class SmtpFactory(protocol.ServerFactory):
+    """Build LabESMTP connections for one role."""
+
+    noisy = False
+
+    def __init__(self, role: SmtpRole, delivery_template: Delivery, portal: Portal, tls_options):
+        self.role = role
+        self.delivery_template = delivery_template
+        self.portal = portal
+        self.tls_options = tls_options
+
+    def buildProtocol(self, addr) -> LabESMTP:
+        return LabESMTP(self)
