@@ -11,9 +11,12 @@ MANAGE := $(PY) manage.py
 run: setup
 	$(MANAGE) migrate --no-input
 	$(MANAGE) load_course
+	$(MANAGE) load_questions
 	$(MANAGE) load_demo
-	@echo "Facteur: http://127.0.0.1:$(PORT)/"
-	$(MANAGE) runserver 127.0.0.1:$(PORT)
+	@echo "Facteur: http://127.0.0.1:$(PORT)/  (the lab mail server runs beside it)"
+	@$(MANAGE) labserver --host $(LAB_HOST) & lab=$$!; \
+	  trap 'kill $$lab 2>/dev/null' EXIT INT TERM; \
+	  $(MANAGE) runserver 127.0.0.1:$(PORT)
 
 test: setup node_modules/.installed
 	$(PY) -m ruff check .

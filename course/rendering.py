@@ -10,6 +10,8 @@ import re
 import markdown
 import nh3
 from django.urls import NoReverseMatch, reverse
+from django.utils.html import escape
+from django.utils.translation import gettext as _
 
 ALLOWED_TAGS = {
     "p",
@@ -69,11 +71,25 @@ def _resolve_internal_links(text: str) -> str:
     )
 
 
+def _scrollable(html: str) -> str:
+    """Wrap code and tables in a focusable region, so a keyboard can scroll them on a phone."""
+    for tag, label in (("pre", _("Code, scrollable")), ("table", _("Table, scrollable"))):
+        opening = (
+            f'<div class="scroll-region" tabindex="0" role="region" aria-label="{escape(label)}">'
+        )
+        html = html.replace(f"<{tag}>", f"{opening}<{tag}>").replace(f"</{tag}>", f"</{tag}></div>")
+    return html
+
+
 def render_markdown(text: str) -> str:
     """Return sanitised HTML for course Markdown, links resolved in the active language."""
     html = markdown.markdown(
         _resolve_internal_links(text), extensions=["extra", "sane_lists"], output_format="html"
     )
+    return _scrollable(_sanitise(html))
+
+
+def _sanitise(html: str) -> str:
     return nh3.clean(
         html,
         tags=ALLOWED_TAGS,

@@ -202,6 +202,12 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 
+# The embedded lab mail server (manage.py labserver) keeps its mailboxes and
+# certificate here; the lab pages read the same directory.
+LAB_DATA_DIR = Path(env_str("LAB_DATA_DIR", str(VAR_DIR / "lab")))
+LAB_DOMAIN = env_str("LAB_DOMAIN", "lab.facteur.test")
+LAB_HOST = env_str("LAB_HOST", "127.0.0.1")
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
