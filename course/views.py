@@ -1,8 +1,10 @@
 from django.shortcuts import get_object_or_404, render
 
-from course.models import Course, GlossaryTerm, Section, Topic
+from course.models import Course, GlossaryTerm, Section
 from course.reading import mark_read, read_slugs
 from course.rendering import render_markdown
+from quizapp.adaptive.services import progress_for
+from quizapp.practice.services import existing_learner
 
 
 def _navigation() -> list[Section]:
@@ -18,7 +20,7 @@ def home(request):
         "sections": sections,
         "read": read,
         "next_section": next_section,
-        "topics": Topic.objects.all(),
+        "progress": progress_for(existing_learner(request)),
     }
     return render(request, "course/home.html", context)
 
@@ -28,6 +30,7 @@ def course_index(request):
         "course": Course.objects.prefetch_related("objectives").first(),
         "sections": Section.objects.defer("body_fr", "body_en").prefetch_related("topics"),
         "read": read_slugs(request),
+        "progress": progress_for(existing_learner(request)),
     }
     return render(request, "course/index.html", context)
 

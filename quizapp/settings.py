@@ -104,7 +104,6 @@ def _database() -> dict:
                 "PRAGMA foreign_keys=ON;"
             ),
         },
-        "TEST": {"NAME": VAR_DIR / "test.sqlite3"},
     }
 
 

@@ -18,11 +18,18 @@ class StartForm(forms.Form):
     section = forms.ModelChoiceField(
         label=_("Section"), queryset=Section.objects.all(), required=False, empty_label=_("—")
     )
-    size = forms.TypedChoiceField(
+    size = forms.IntegerField(
         label=_("Number of questions"),
-        choices=[(5, "5"), (10, "10"), (20, "20"), (30, "30")],
-        coerce=int,
+        min_value=1,
+        max_value=60,
         initial=10,
+        widget=forms.Select(choices=[(5, "5"), (10, "10"), (20, "20"), (30, "30")]),
+    )
+    mode = forms.ChoiceField(
+        choices=PracticeSession.Mode.choices,
+        initial=PracticeSession.Mode.PRACTICE,
+        required=False,
+        widget=forms.HiddenInput,
     )
 
     def __init__(self, *args, **kwargs):
@@ -37,4 +44,5 @@ class StartForm(forms.Form):
             self.add_error("topic", _("Choose the topic to practise."))
         if scope == PracticeSession.Scope.SECTION and not data.get("section"):
             self.add_error("section", _("Choose the section to practise."))
+        data["mode"] = data.get("mode") or PracticeSession.Mode.PRACTICE
         return data

@@ -40,17 +40,22 @@ class Learner(models.Model):
 
 
 class PracticeSession(models.Model):
+    class Mode(models.TextChoices):
+        PRACTICE = "practice", _("Practice")
+        REVIEW = "review", _("Reviews due")
+        SECTION_TEST = "section_test", _("Test yourself")
+
     class Scope(models.TextChoices):
         COURSE = "course", _("Whole course")
         TOPIC = "topic", _("One topic")
         SECTION = "section", _("One section")
 
     learner = models.ForeignKey(Learner, on_delete=models.CASCADE, related_name="sessions")
+    mode = models.CharField(_("mode"), max_length=16, choices=Mode.choices, default=Mode.PRACTICE)
     scope = models.CharField(_("scope"), max_length=16, choices=Scope.choices)
     topic = models.ForeignKey(Topic, on_delete=models.SET_NULL, null=True, blank=True)
     section = models.ForeignKey(Section, on_delete=models.SET_NULL, null=True, blank=True)
     size = models.PositiveSmallIntegerField(_("number of questions"))
-    seed = models.PositiveIntegerField()
     created_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 
@@ -75,6 +80,10 @@ class SessionItem(models.Model):
     question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="+")
     choice_order = models.JSONField(default=list)
     served_at = models.DateTimeField(null=True, blank=True)
+    # Why the engine chose it ("review_due", "weak_topic"...), shown on request.
+    reason = models.CharField(max_length=32, blank=True)
+    reason_topic = models.CharField(max_length=50, blank=True)
+    probe = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["position"]
@@ -99,6 +108,10 @@ class Answer(models.Model):
     correct = models.BooleanField()
     misconceptions = models.JSONField(default=list)
     time_taken_ms = models.PositiveIntegerField(null=True)
+    # The engine's P(correct) before this answer, and the FSRS rating it gave:
+    # with answered_at and time_taken_ms, these rows are the review log.
+    predicted = models.FloatField(null=True)
+    rating = models.PositiveSmallIntegerField(null=True)
     answered_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

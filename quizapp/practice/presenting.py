@@ -78,3 +78,17 @@ def given_answer(question: Question, given: dict) -> list[str]:
         ]
     steps = {s["key"]: _text(question, s["text"]) for s in spec["steps"]}
     return [steps[key] for key in given["order"]]
+
+
+def reason_text(item) -> str:
+    """Return, in words, why the engine chose this question."""
+    if item.reason == "weak_topic" and item.reason_topic:
+        return _("Weak topic: %(topic)s.") % {"topic": item.question.main_topic.name}
+    return {
+        "review_due": _("A review is due: you saw this question a while ago."),
+        "retry_missed": _("You missed it a few questions ago: one more try."),
+        "probe": _("A question drawn at random, to check how well we know your level."),
+        "new_at_level": _("A new question at your level."),
+        "at_level": _("A question at your level, not seen lately."),
+        "most_informative": _("The question that tells most about your level."),
+    }.get(item.reason, _("A question from the chosen scope."))

@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from quizapp.adaptive import services as adaptive
 from quizapp.bank import specs
-from quizapp.bank.models import Question
 from quizapp.practice.models import Answer, Learner, PracticeSession, SessionItem
 
 VISITOR_SESSION_KEY = "visitor_key"
@@ -20,6 +20,14 @@ def owner_filter(request) -> dict:
         return {"learner__user": request.user}
     key = request.session.get(VISITOR_SESSION_KEY)
     return {"learner__visitor_key": key} if key else {"pk__in": []}
+
+
+def existing_learner(request) -> Learner | None:
+    """Return the request's learner if there is one yet (never creates it)."""
+    if request.user.is_authenticated:
+        return Learner.objects.filter(user=request.user).first()
+    key = request.session.get(VISITOR_SESSION_KEY)
+    return Learner.objects.filter(visitor_key=key).first() if key else None
 
 
 def learner_for(request) -> Learner:
@@ -54,47 +62,44 @@ def claim_visitor_work(*, visitor_key: str | None, user) -> int:
     return moved
 
 
-def _pick_questions(*, learner, candidates, size: int, rng: random.Random) -> list[Question]:
-    ids = list(candidates.values_list("id", flat=True))
-    seen = set(learner.answers.filter(question_id__in=ids).values_list("question_id", flat=True))
-    fresh = [i for i in ids if i not in seen]
-    rng.shuffle(fresh)
-    stale = [i for i in ids if i in seen]
-    rng.shuffle(stale)
-    chosen = (fresh + stale)[:size]
-    by_id = Question.objects.in_bulk(chosen)
-    return [by_id[i] for i in chosen]
-
-
 @transaction.atomic
-def start_session(*, learner, scope, topic=None, section=None, size: int) -> PracticeSession:
-    """Create a session of `size` questions in the scope, new questions first."""
-    candidates = Question.objects.published()
-    if scope == PracticeSession.Scope.TOPIC:
-        candidates = candidates.filter(topics=topic)
-    elif scope == PracticeSession.Scope.SECTION:
-        candidates = candidates.filter(topics__in=section.topics.all()).distinct()
-    seed = secrets.randbelow(2**31)
-    rng = random.Random(seed)  # noqa: S311  (shuffling questions, not secrets)
-    questions = _pick_questions(learner=learner, candidates=candidates, size=size, rng=rng)
-    session = PracticeSession.objects.create(
-        learner=learner,
-        scope=scope,
-        topic=topic,
-        section=section,
-        size=len(questions),
-        seed=seed,
+def start_session(
+    *, learner, scope, topic=None, section=None, size: int, mode=PracticeSession.Mode.PRACTICE
+) -> PracticeSession:
+    """Create a session; its questions are chosen one at a time as it goes."""
+    return PracticeSession.objects.create(
+        learner=learner, mode=mode, scope=scope, topic=topic, section=section, size=size
     )
-    SessionItem.objects.bulk_create(
-        SessionItem(
-            session=session,
-            position=position,
-            question=question,
-            choice_order=specs.shuffled_keys(question.type, question.spec, rng),
-        )
-        for position, question in enumerate(questions, start=1)
+
+
+def serve_next(*, session, items: list[SessionItem]) -> SessionItem | None:
+    """Add the engine's next question to the session, shown from now; None when done."""
+    if len(items) >= session.size:
+        return None
+    profile = getattr(session.learner, "model", None)
+    served = {item.question_id for item in items}
+    pick = adaptive.pick_next(
+        profile=profile,
+        session=session,
+        served=served,
+        due_only=session.mode == PracticeSession.Mode.REVIEW,
     )
-    return session
+    if pick is None:
+        return None
+    question = pick.question
+    rng = random.Random()  # noqa: S311  (shuffling choices, not secrets)
+    item = SessionItem.objects.create(
+        session=session,
+        position=len(items) + 1,
+        question=question,
+        choice_order=specs.shuffled_keys(question.type, question.spec, rng),
+        served_at=timezone.now(),
+        reason=pick.reason,
+        reason_topic=pick.topic or "",
+        probe=pick.probe,
+    )
+    items.append(item)
+    return item
 
 
 @dataclass(frozen=True)
@@ -104,11 +109,27 @@ class Recorded:
 
 
 def record_answer(*, item: SessionItem, given: dict) -> Recorded:
-    """Grade and store the answer to a served item, once: a resend returns the first one."""
+    """Grade, learn from and store the answer to a served item, once.
+
+    The learner model, the item's difficulty and the review card change in the
+    same transaction as the answer row: a resent answer hits the one-answer-per-
+    item constraint, the whole transaction rolls back, and the first answer stands.
+    """
     grade = item.question.grade(given)
-    elapsed = timezone.now() - item.served_at if item.served_at else None
+    now = timezone.now()
+    elapsed = now - item.served_at if item.served_at else None
     try:
         with transaction.atomic():
+            learned = adaptive.learn_from_answer(
+                profile=getattr(item.session.learner, "model", None),
+                learner_id=item.session.learner_id,
+                session_id=item.session_id,
+                question=item.question,
+                correct=grade.correct,
+                score=grade.score,
+                elapsed=elapsed,
+                when=now,
+            )
             answer = Answer.objects.create(
                 learner_id=item.session.learner_id,
                 question_id=item.question_id,
@@ -119,11 +140,9 @@ def record_answer(*, item: SessionItem, given: dict) -> Recorded:
                 correct=grade.correct,
                 misconceptions=grade.misconceptions,
                 time_taken_ms=int(elapsed.total_seconds() * 1000) if elapsed else None,
+                predicted=learned.predicted,
+                rating=learned.rating,
             )
-            if item.position == item.session.size:
-                PracticeSession.objects.filter(pk=item.session_id).update(
-                    finished_at=timezone.now()
-                )
     except IntegrityError:
         return Recorded(Answer.objects.get(item=item), created=False)
     return Recorded(answer, created=True)

@@ -1,3 +1,4 @@
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -9,13 +10,22 @@ from course.rendering import render_markdown
 from quizapp.bank.specs import InvalidAnswer, parse_answer
 from quizapp.practice import presenting, summary
 from quizapp.practice.forms import StartForm
-from quizapp.practice.models import PracticeSession
-from quizapp.practice.services import learner_for, owner_filter, record_answer, start_session
+from quizapp.practice.models import PracticeSession, SessionItem
+from quizapp.practice.services import (
+    learner_for,
+    owner_filter,
+    record_answer,
+    serve_next,
+    start_session,
+)
 
 
 def _get_session_for(request, pk) -> PracticeSession:
     """Return the request's own session, or 404: nobody reaches another's practice."""
-    return get_object_or_404(PracticeSession.objects.filter(**owner_filter(request)), pk=pk)
+    sessions = PracticeSession.objects.filter(**owner_filter(request)).select_related(
+        "learner__model", "section", "topic"
+    )
+    return get_object_or_404(sessions, pk=pk)
 
 
 def _is_htmx(request) -> bool:
@@ -36,13 +46,18 @@ def practice_home(request):
 
 def _area_context(session, items, feedback_position=None) -> dict:
     answered = sum(hasattr(item, "answer") for item in items)
-    context = {"session": session, "answered": answered, "total": len(items)}
+    context = {"session": session, "answered": answered, "total": session.size}
     if feedback_position is not None:
         item = next((i for i in items if i.position == feedback_position), None)
         if item is not None and hasattr(item, "answer"):
             return {**context, "state": "feedback", **_feedback(item)}
     current = next((item for item in items if not hasattr(item, "answer")), None)
     if current is None:
+        current = serve_next(session=session, items=items)
+    if current is None:
+        if session.finished_at is None:
+            session.finished_at = timezone.now()
+            session.save(update_fields=["finished_at"])
         return {
             **context,
             "state": "summary",
@@ -57,6 +72,7 @@ def _question(item, error: str = "") -> dict:
     return {
         "item": item,
         "shown": presenting.show(item.question, item.choice_order),
+        "reason": presenting.reason_text(item),
         "error": error,
     }
 
@@ -73,12 +89,13 @@ def _feedback(item) -> dict:
     }
 
 
-def _items(session):
-    return list(
-        session.items.select_related(
-            "question", "question__section", "question__main_topic", "answer"
-        )
+def _items(session) -> list:
+    items = session.items.select_related(
+        "question__section", "question__main_topic", "question__stat", "answer"
     )
+    for item in items:
+        item.session = session  # spares a query per item
+    return list(items)
 
 
 @vary_on_headers("HX-Request")
@@ -87,17 +104,36 @@ def session_page(request, pk):
     items = _items(session)
     feedback = request.GET.get("feedback", "")
     context = _area_context(session, items, int(feedback) if feedback.isdigit() else None)
-    if context["state"] == "question" and context["item"].served_at is None:
-        context["item"].served_at = timezone.now()
-        context["item"].save(update_fields=["served_at"])
     template = "practice/session.html#area" if _is_htmx(request) else "practice/session.html"
     return render(request, template, {**context, "nav": "practice"})
 
 
+def _answerable_items(request, pk) -> list:
+    """Return the items of the request's own session, with the session, in one query."""
+    owner = {f"session__{key}": value for key, value in owner_filter(request).items()}
+    items = list(
+        SessionItem.objects.filter(session_id=pk, **owner).select_related(
+            "session__learner__model",
+            "session__section",
+            "session__topic",
+            "question__section",
+            "question__main_topic",
+            "question__stat",
+            "answer",
+        )
+    )
+    if not items:
+        raise Http404
+    session = items[0].session
+    for item in items:
+        item.session = session
+    return items
+
+
 @require_POST
 def answer(request, pk, position):
-    session = _get_session_for(request, pk)
-    items = _items(session)
+    items = _answerable_items(request, pk)
+    session = items[0].session
     item = next((i for i in items if i.position == position), None)
     if item is None:
         return _refuse(request, session, items, _("This question is not part of your session."))
@@ -106,8 +142,9 @@ def answer(request, pk, position):
             message = _("This question has not been asked yet: answer the current one first.")
             return _refuse(request, session, items, message)
         try:
-            given = parse_answer(item.question.type, item.question.spec, item.choice_order,
-                                 request.POST)  # fmt: skip
+            given = parse_answer(
+                item.question.type, item.question.spec, item.choice_order, request.POST
+            )
         except InvalidAnswer as error:
             return _refuse(request, session, items, str(error), item=item)
         item.answer = record_answer(item=item, given=given).answer

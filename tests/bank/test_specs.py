@@ -3,6 +3,7 @@ import random
 import pytest
 from django.core.exceptions import ValidationError
 from django.http import QueryDict
+from django.utils import translation
 
 from quizapp.bank.specs import InvalidAnswer, parse_answer, shuffled_keys, validate
 from tests.practice.conftest import SPECS
@@ -68,5 +69,5 @@ def test_positions_are_mapped_back_through_the_attempt_order():
 )
 def test_a_malformed_answer_is_refused_with_a_reason(kind, data, message):
     order = shuffled_keys(kind, SPECS[kind], random.Random(1)) or []
-    with pytest.raises(InvalidAnswer, match=message):
+    with translation.override("en"), pytest.raises(InvalidAnswer, match=message):
         parse_answer(kind, SPECS[kind], order, post(**data))

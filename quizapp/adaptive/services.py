@@ -1,0 +1,229 @@
+"""The adaptive engine in the web: pick the next item, learn from an answer, report mastery.
+
+Each request builds an engine over a few hundred candidates fetched by SQL (the
+items nearest the learner's level, plus due reviews and missed items), never
+the whole bank or the whole history.
+"""
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.db.models import F, FloatField
+from django.db.models.functions import Abs, Coalesce
+
+from course.models import Topic
+from quizapp.adaptive.engine import PRACTICE, Engine, ItemMeta, ItemState, LearnerState
+from quizapp.adaptive.mastery import readiness, topic_mastery
+from quizapp.adaptive.models import ItemStat, LearnerModel, ReviewCard
+from quizapp.adaptive.reviews import CardState, rating_for, review, utcnow
+from quizapp.bank.models import Question
+
+ENGINE_CONFIG = None  # the engine's own defaults, validated by benchmarks/adaptive_sim.py
+CANDIDATES = 300
+# Difficulty at which a learner of ability θ succeeds about 3 times in 4 on a
+# four-option item: the window of candidates is centred there.
+TARGET_OFFSET = 0.9
+
+
+def new_engine() -> Engine:
+    return Engine(ENGINE_CONFIG) if ENGINE_CONFIG else Engine()
+
+
+def learner_state(profile: LearnerModel | None) -> LearnerState:
+    """Return the engine state stored for a learner (a fresh one if none)."""
+    if profile is None or not profile.state.get("engine"):
+        return LearnerState()
+    return LearnerState.from_dict(profile.state["engine"])
+
+
+def _meta(question: Question) -> ItemMeta:
+    return ItemMeta(
+        id=question.pk,
+        options=question.option_count(),
+        topic=question.main_topic.slug,
+        difficulty=question.difficulty,
+    )
+
+
+def _stored(question: Question) -> ItemState | None:
+    stat = getattr(question, "stat", None)
+    if stat is None:
+        return None
+    return ItemState(question.pk, b=stat.b, var=stat.var, answers=stat.answers)
+
+
+def engine_for(questions) -> Engine:
+    """Return an engine whose candidates are these questions at their learned state."""
+    engine = new_engine()
+    states = {q.pk: s for q in questions if (s := _stored(q)) is not None}
+    engine.reset([_meta(q) for q in questions], states)
+    return engine
+
+
+def in_scope(queryset, session):
+    """Limit questions to a practice session's scope."""
+    if session.topic_id:
+        return queryset.filter(topics=session.topic_id)
+    if session.section_id:
+        return queryset.filter(main_topic__in=session.section.topics.values("pk"))
+    return queryset
+
+
+@dataclass(frozen=True)
+class Pick:
+    question: Question
+    reason: str
+    topic: str | None
+    probe: bool
+
+
+def _candidates(*, session, theta: float, served: set[int], extra: set[int], probe: bool):
+    scope = in_scope(Question.objects.published(), session).select_related("main_topic", "stat")
+    fresh = scope.exclude(pk__in=served)
+    if probe:  # an unbiased random item judges the model: not only items near the level
+        window = list(fresh.order_by("?")[:20])
+    else:
+        difficulty = Coalesce(F("stat__b"), F("difficulty"), output_field=FloatField())
+        distance = Abs(difficulty - (theta - TARGET_OFFSET))
+        window = list(fresh.annotate(distance=distance).order_by("distance")[:CANDIDATES])
+    missing = extra - {q.pk for q in window}
+    return window + (list(scope.filter(pk__in=missing)) if missing else [])
+
+
+def pick_next(*, profile, session, served: set[int], due_only: bool = False) -> Pick | None:
+    """Return the engine's next question for this session, or None when nothing is left."""
+    state = learner_state(profile)
+    engine = new_engine()
+    if state.session is None or (profile and profile.state.get("session") != session.pk):
+        engine.start_session(state, PRACTICE)
+    theta, _se = engine.ability(state)
+    due = set(
+        ReviewCard.objects.filter(
+            learner_id=session.learner_id,
+            due__lte=utcnow(),
+            question__in=in_scope(Question.objects.published(), session),
+        )
+        .exclude(question_id__in=served)
+        .values_list("question_id", flat=True)[:50]
+    )
+    missed = {item for item, _pos in state.session.missed}
+    probe = state.session.position % engine.config.probe_every == engine.config.probe_every - 1
+    if due_only:
+        candidates = list(Question.objects.filter(pk__in=due).select_related("main_topic", "stat"))
+    else:
+        candidates = _candidates(
+            session=session, theta=theta, served=served, extra=due | missed, probe=probe
+        )
+    if not candidates:
+        return None
+    engine = engine_for(candidates)
+    choice = engine.next_item(state, PRACTICE, due=due)
+    if choice is None:
+        return None
+    by_id = {q.pk: q for q in candidates}
+    return Pick(by_id[choice.item], choice.reason, choice.topic, choice.probe)
+
+
+@dataclass(frozen=True)
+class Learned:
+    predicted: float
+    rating: int
+
+
+def learn_from_answer(
+    *,
+    profile,
+    learner_id,
+    session_id,
+    question,
+    correct: bool,
+    score: float,
+    elapsed: timedelta | None,
+    when,
+) -> Learned:
+    """Update the learner's model, the item's difficulty and the review card.
+
+    Returns the prediction made before the answer and the FSRS rating given.
+    Runs inside the answer's transaction. `profile` may have been read before
+    it: the save only succeeds if nobody changed it since, else it is read
+    again under lock and the update redone, so no answer is ever lost.
+    """
+    while True:
+        state = learner_state(profile)
+        engine = engine_for([question])
+        if state.session is None or profile is None or profile.state.get("session") != session_id:
+            engine.start_session(state, PRACTICE)
+        old = engine.items[question.pk]
+        old_b, old_var = old.b, old.var
+        predicted = engine.record(state, question.pk, correct, when.timestamp())
+        if _save_profile(profile, learner_id, state, session_id):
+            break
+        profile = LearnerModel.objects.select_for_update().filter(learner_id=learner_id).first()
+    new = engine.items[question.pk]
+    _shift_item(question, new.b - old_b, new.var - old_var, new)
+    rating = _review_card(learner_id, question.pk, score, elapsed, when)
+    return Learned(predicted, int(rating))
+
+
+def _save_profile(profile, learner_id, state: LearnerState, session_id) -> bool:
+    """Store the new state if the row is still as read; return False on a conflict."""
+    data = {"engine": state.to_dict(), "session": session_id}
+    if profile is None:
+        LearnerModel.objects.create(learner_id=learner_id, state=data, answers=1)
+        return True
+    return bool(
+        LearnerModel.objects.filter(pk=learner_id, answers=profile.answers).update(
+            state=data, answers=F("answers") + 1, updated_at=utcnow()
+        )
+    )
+
+
+def _shift_item(question, delta_b: float, delta_var: float, new: ItemState) -> None:
+    """Apply the change as a delta, so concurrent answers on one item all count."""
+    updated = ItemStat.objects.filter(pk=question.pk).update(
+        b=F("b") + delta_b, var=F("var") + delta_var, answers=F("answers") + 1
+    )
+    if not updated:
+        ItemStat.objects.create(question=question, b=new.b, var=new.var, answers=1)
+
+
+def _review_card(learner_id, question_id, score, elapsed, when):
+    row = ReviewCard.objects.filter(learner_id=learner_id, question_id=question_id).first()
+    known_before = row is not None and row.state == 2  # already in long-term review
+    rating = rating_for(score=score, elapsed=elapsed, known_before=known_before)
+    before = (
+        CardState(row.state, row.step, row.stability, row.difficulty, row.due, row.last_review)
+        if row
+        else CardState()
+    )
+    after = review(before, rating, when, card_id=question_id)
+    fields = {
+        "state": after.state,
+        "step": after.step,
+        "stability": after.stability,
+        "difficulty": after.difficulty,
+        "due": after.due,
+        "last_review": after.last_review,
+    }
+    if row is None:
+        ReviewCard.objects.create(learner_id=learner_id, question_id=question_id, **fields)
+    else:
+        ReviewCard.objects.filter(pk=row.pk).update(**fields)
+    return rating
+
+
+@dataclass(frozen=True)
+class Progress:
+    topics: list
+    readiness: object
+    due: int
+
+
+def progress_for(learner) -> Progress:
+    """Return mastery per topic, readiness and the number of reviews due for a learner."""
+    profile = LearnerModel.objects.filter(learner=learner).first() if learner else None
+    state = learner_state(profile)
+    engine = new_engine()
+    due = ReviewCard.objects.filter(learner=learner, due__lte=utcnow()).count() if learner else 0
+    topics = topic_mastery(engine, state, Topic.objects.all())
+    return Progress(topics, readiness(engine, state), due)
