@@ -14,6 +14,7 @@ urlpatterns += i18n_patterns(
     path("", course_views.home, name="home"),
     path("course/", include("course.urls")),
     path("accounts/", include("quizapp.accounts.urls")),
+    path("bank/", include("quizapp.bank.urls")),
     path("practice/", include("quizapp.practice.urls")),
     prefix_default_language=False,
 )

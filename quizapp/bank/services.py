@@ -7,7 +7,13 @@ from django.utils.translation import gettext as _
 
 from course.models import Section, Topic
 from quizapp.bank.models import Misconception, Question
-from quizapp.bank.native import BankImportError, item_errors, misconception_tags, split_spec
+from quizapp.bank.native import (
+    BankImportError,
+    item_errors,
+    misconception_errors,
+    misconception_tags,
+    split_spec,
+)
 
 
 def _known_anchors() -> dict[str, set[str]]:
@@ -19,6 +25,8 @@ def _known_anchors() -> dict[str, set[str]]:
 
 def validate_items(questions: list[dict], misconceptions: list[dict]) -> list[str]:
     """Return every error of the document, each naming its question."""
+    if errors := misconception_errors(misconceptions):
+        return errors
     declared = {m["slug"] for m in misconceptions} | set(
         Misconception.objects.values_list("slug", flat=True)
     )
@@ -26,7 +34,8 @@ def validate_items(questions: list[dict], misconceptions: list[dict]) -> list[st
     anchors = _known_anchors()
     errors, seen = [], set()
     for number, item in enumerate(questions, start=1):
-        name = item.get("key") or _("question #%(n)s") % {"n": number}
+        key = item.get("key") if isinstance(item, dict) else None
+        name = key if isinstance(key, str) and key else _("question #%(n)s") % {"n": number}
         if name in seen:
             errors.append(_("%(name)s: this key appears twice") % {"name": name})
         seen.add(name)
@@ -64,10 +73,11 @@ def import_questions(
     if errors := validate_items(questions, misconceptions):
         raise BankImportError(errors)
     for m in misconceptions:
-        Misconception.objects.update_or_create(
-            slug=m["slug"],
-            defaults={"label_fr": m["label"]["fr"], "label_en": m["label"].get("en", "")},
-        )
+        labels = {"label_fr": m["label"]["fr"], "label_en": m["label"].get("en", "")}
+        if update:
+            Misconception.objects.update_or_create(slug=m["slug"], defaults=labels)
+        else:  # like questions: a label edited in the admin survives a reload
+            Misconception.objects.get_or_create(slug=m["slug"], defaults=labels)
     topics = {t.slug: t for t in Topic.objects.all()}
     sections = {s.slug: s for s in Section.objects.only("id", "slug")}
     existing = set(Question.objects.values_list("key", flat=True))

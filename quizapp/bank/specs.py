@@ -36,6 +36,8 @@ def _texts_ok(value) -> bool:
 
 
 def _keys_unique(items: list[dict]) -> bool:
+    if not all(isinstance(item, dict) for item in items):
+        return False
     keys = [item.get("key") for item in items]
     return all(isinstance(k, str) and k for k in keys) and len(set(keys)) == len(keys)
 
@@ -63,6 +65,7 @@ def _errors_for(qtype: str, spec: dict) -> list:
     if qtype == QuestionType.PORT:
         accepted = spec.get("accepted")
         ok = isinstance(accepted, list) and accepted and all(_is_port(p) for p in accepted)
+        ok = ok and spec.get("answer") in accepted
         return [] if ok else [_("A port question needs accepted port numbers (1-65535).")]
     if qtype == QuestionType.SHORT:
         accepted = spec.get("accepted")
@@ -72,6 +75,9 @@ def _errors_for(qtype: str, spec: dict) -> list:
         pairs = spec.get("pairs")
         ok = isinstance(pairs, list) and 2 <= len(pairs) <= 8 and _keys_unique(pairs)
         ok = ok and all(_texts_ok(p.get("left")) and _texts_ok(p.get("right")) for p in pairs)
+        extra = spec.get("distractors", [])
+        ok = ok and isinstance(extra, list) and _keys_unique(pairs + extra)
+        ok = ok and all(_texts_ok(d.get("text")) for d in extra)
         return [] if ok else [_("A matching question needs 2 to 8 pairs with unique keys.")]
     if qtype == QuestionType.ORDERING:
         steps = spec.get("steps")
