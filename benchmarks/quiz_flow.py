@@ -49,15 +49,22 @@ def seed(items: int, answers: int) -> None:
     topic = Topic.objects.create(slug="ports-security", name_fr="Ports")
     section = Section.objects.create(course=course, slug="s", order=1, title_fr="S", body_fr="x")
     spec = {
-        "options": [
-            {"key": k, "text": {"fr": k, "en": k}, "correct": k == "a"} for k in "abcd"
-        ]
+        "options": [{"key": k, "text": {"fr": k, "en": k}, "correct": k == "a"} for k in "abcd"]
     }
     Question.objects.bulk_create(
         Question(
-            key=f"q{i}", type="single", status="published", main_topic=topic, section=section,
-            anchor="a", source="RFC 6409", text_fr=f"Q{i}", explanation_fr="E", spec=spec,
+            key=f"q{i}",
+            type="single",
+            status="published",
+            main_topic=topic,
+            section=section,
+            anchor="a",
+            source="RFC 6409",
+            text_fr=f"Q{i}",
+            explanation_fr="E",
+            spec=spec,
             difficulty=rng.gauss(0, 1),
+            guess_options=4,
         )
         for i in range(items)
     )
@@ -77,8 +84,14 @@ def seed(items: int, answers: int) -> None:
         )
         Answer.objects.bulk_create(
             Answer(
-                learner=learner, question_id=item.question_id, session=session, item=item,
-                given={"choice": "a"}, score=1.0, correct=True, time_taken_ms=9000,
+                learner=learner,
+                question_id=item.question_id,
+                session=session,
+                item=item,
+                given={"choice": "a"},
+                score=1.0,
+                correct=True,
+                time_taken_ms=9000,
             )
             for item in session_items
         )

@@ -2,8 +2,9 @@
 
 Mastery on a topic is the model's chance that the learner answers an average
 item of that topic (difficulty 0, no guessing) correctly. Its level:
-- "to discover": fewer than 3 answers on the topic, or the estimate is still vague;
-- "mastered": 80 % or more, with a standard error under 0.6;
+- "to discover": fewer than 3 answers on the topic;
+- "mastered": 80 % or more, and still 65 % or more one standard error lower
+  (so a lucky streak of two answers is not "mastered");
 - "in progress": everything else.
 Readiness is the chance that the overall ability lies above the pass mark,
 from the estimate and its standard error (normal approximation).
@@ -49,9 +50,9 @@ def topic_mastery(engine: Engine, state: LearnerState, topics) -> list[TopicMast
         theta, se = engine.ability(state, topic.slug)
         answers = state.topics[topic.slug].answers if topic.slug in state.topics else 0
         percent = round(100 * _sigmoid(theta))
-        if answers < 3 or se > 0.9:
+        if answers < 3:
             level = "discover"
-        elif percent >= 80 and se < 0.6:
+        elif percent >= 80 and _sigmoid(theta - se) >= 0.65:
             level = "mastered"
         else:
             level = "progress"

@@ -36,28 +36,45 @@ def learner_state(profile: LearnerModel | None) -> LearnerState:
     return LearnerState.from_dict(profile.state["engine"])
 
 
-def _meta(question: Question) -> ItemMeta:
-    return ItemMeta(
-        id=question.pk,
-        options=question.option_count(),
-        topic=question.main_topic.slug,
-        difficulty=question.difficulty,
-    )
+CANDIDATE_FIELDS = (
+    "pk",
+    "main_topic__slug",
+    "difficulty",
+    "guess_options",
+    "stat__b",
+    "stat__var",
+    "stat__answers",
+)
 
 
-def _stored(question: Question) -> ItemState | None:
-    stat = getattr(question, "stat", None)
-    if stat is None:
-        return None
-    return ItemState(question.pk, b=stat.b, var=stat.var, answers=stat.answers)
+def engine_for(rows) -> Engine:
+    """Return an engine over candidate rows (tuples of CANDIDATE_FIELDS) at their state.
 
-
-def engine_for(questions) -> Engine:
-    """Return an engine whose candidates are these questions at their learned state."""
+    Rows rather than model instances: building a few hundred Question objects
+    (and decoding their specs) would cost more than the whole choice.
+    """
     engine = new_engine()
-    states = {q.pk: s for q in questions if (s := _stored(q)) is not None}
-    engine.reset([_meta(q) for q in questions], states)
+    metas, states = [], {}
+    for pk, topic, difficulty, options, b, var, answers in rows:
+        metas.append(ItemMeta(id=pk, options=options, topic=topic, difficulty=difficulty))
+        if b is not None:
+            states[pk] = ItemState(pk, options, topic, b, var, answers)
+    engine.reset(metas, states)
     return engine
+
+
+def question_row(question: Question) -> tuple:
+    """Return a question already loaded (with main_topic and stat) as a candidate row."""
+    stat = getattr(question, "stat", None)
+    return (
+        question.pk,
+        question.main_topic.slug,
+        question.difficulty,
+        question.option_count(),
+        stat.b if stat else None,
+        stat.var if stat else None,
+        stat.answers if stat else 0,
+    )
 
 
 def in_scope(queryset, session):
@@ -78,16 +95,22 @@ class Pick:
 
 
 def _candidates(*, session, theta: float, served: set[int], extra: set[int], probe: bool):
-    scope = in_scope(Question.objects.published(), session).select_related("main_topic", "stat")
+    scope = in_scope(Question.objects.published(), session)
     fresh = scope.exclude(pk__in=served)
     if probe:  # an unbiased random item judges the model: not only items near the level
-        window = list(fresh.order_by("?")[:20])
+        window = list(fresh.order_by("?").values_list(*CANDIDATE_FIELDS)[:20])
     else:
         difficulty = Coalesce(F("stat__b"), F("difficulty"), output_field=FloatField())
         distance = Abs(difficulty - (theta - TARGET_OFFSET))
-        window = list(fresh.annotate(distance=distance).order_by("distance")[:CANDIDATES])
-    missing = extra - {q.pk for q in window}
-    return window + (list(scope.filter(pk__in=missing)) if missing else [])
+        window = list(
+            fresh.annotate(distance=distance)
+            .order_by("distance")
+            .values_list(*CANDIDATE_FIELDS)[:CANDIDATES]
+        )
+    missing = extra - {row[0] for row in window}
+    if missing:
+        window += list(scope.filter(pk__in=missing).values_list(*CANDIDATE_FIELDS))
+    return window
 
 
 def pick_next(*, profile, session, served: set[int], due_only: bool = False) -> Pick | None:
@@ -109,7 +132,7 @@ def pick_next(*, profile, session, served: set[int], due_only: bool = False) -> 
     missed = {item for item, _pos in state.session.missed}
     probe = state.session.position % engine.config.probe_every == engine.config.probe_every - 1
     if due_only:
-        candidates = list(Question.objects.filter(pk__in=due).select_related("main_topic", "stat"))
+        candidates = list(Question.objects.filter(pk__in=due).values_list(*CANDIDATE_FIELDS))
     else:
         candidates = _candidates(
             session=session, theta=theta, served=served, extra=due | missed, probe=probe
@@ -120,8 +143,8 @@ def pick_next(*, profile, session, served: set[int], due_only: bool = False) -> 
     choice = engine.next_item(state, PRACTICE, due=due)
     if choice is None:
         return None
-    by_id = {q.pk: q for q in candidates}
-    return Pick(by_id[choice.item], choice.reason, choice.topic, choice.probe)
+    question = Question.objects.select_related("main_topic", "section").get(pk=choice.item)
+    return Pick(question, choice.reason, choice.topic, choice.probe)
 
 
 @dataclass(frozen=True)
@@ -150,7 +173,7 @@ def learn_from_answer(
     """
     while True:
         state = learner_state(profile)
-        engine = engine_for([question])
+        engine = engine_for([question_row(question)])
         if state.session is None or profile is None or profile.state.get("session") != session_id:
             engine.start_session(state, PRACTICE)
         old = engine.items[question.pk]

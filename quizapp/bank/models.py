@@ -64,6 +64,9 @@ class Question(models.Model):
         _("answer specification"),
         help_text=_("Options, accepted answers, pairs or steps, as in the JSON import format."),
     )
+    # Derived from the spec on save, so the adaptive engine can read how many
+    # choices a guess picks from without decoding every spec.
+    guess_options = models.PositiveIntegerField(null=True, editable=False)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     objects = QuestionQuerySet.as_manager()
@@ -82,6 +85,12 @@ class Question(models.Model):
 
     def clean(self):
         specs.validate(self.type, self.spec)
+
+    def save(self, *args, **kwargs):
+        self.guess_options = self.option_count()
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "guess_options"}
+        super().save(*args, **kwargs)
 
     def course_url(self) -> str:
         if self.section_id is None:
