@@ -16,7 +16,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks.quiz_flow import seed, setup_django  # noqa: E402
+from benchmarks.quiz_flow import seed, setup_django
 
 
 def give_history(username: str, answers: int) -> None:

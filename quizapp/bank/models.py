@@ -83,14 +83,14 @@ class Question(models.Model):
     def __str__(self):
         return self.key
 
-    def clean(self):
-        specs.validate(self.type, self.spec)
-
     def save(self, *args, **kwargs):
         self.guess_options = self.option_count()
         if kwargs.get("update_fields") is not None:
             kwargs["update_fields"] = {*kwargs["update_fields"], "guess_options"}
         super().save(*args, **kwargs)
+
+    def clean(self):
+        specs.validate(self.type, self.spec)
 
     def course_url(self) -> str:
         if self.section_id is None:
