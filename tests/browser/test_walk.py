@@ -1,6 +1,7 @@
 """A newcomer walks the site in a real browser, on a phone and on a PC."""
 
 import re
+
 import pytest
 
 from course.loading import load_course
@@ -86,7 +87,7 @@ def test_the_keyboard_reaches_every_control_with_a_visible_focus(
     page.goto(live_server.url + shipped_course.get_absolute_url())
     focusable = page.evaluate(
         "[...document.querySelectorAll('a[href], button, select, input:not([type=hidden]), "
-        "textarea, summary, [tabindex=\"0\"]')].filter(e => e.getClientRects().length)"
+        'textarea, summary, [tabindex="0"]\')].filter(e => e.getClientRects().length)'
         ".map((e, i) => { e.dataset.kbd = i; return i; }).length"
     )
     reached, invisible = set(), []
