@@ -16,5 +16,6 @@ urlpatterns += i18n_patterns(
     path("accounts/", include("quizapp.accounts.urls")),
     path("bank/", include("quizapp.bank.urls")),
     path("practice/", include("quizapp.practice.urls")),
+    path("lab/", include("quizapp.lab.urls")),
     prefix_default_language=False,
 )
