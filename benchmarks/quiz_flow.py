@@ -76,7 +76,7 @@ def seed(items: int, answers: int) -> None:
         Learner(visitor_key=f"seed-{n}") for n in range(answers // 100)
     )
     for learner in learners:
-        session = PracticeSession.objects.create(learner=learner, scope="course", size=100, seed=1)
+        session = PracticeSession.objects.create(learner=learner, scope="course", size=100)
         chosen = rng.sample(ids, 100)
         session_items = SessionItem.objects.bulk_create(
             SessionItem(session=session, position=p, question_id=q, choice_order=list("abcd"))
@@ -107,21 +107,25 @@ def measure(rounds: int) -> dict:
     client.force_login(User.objects.create_user("bench", password="x"))
     hx = {"HX-Request": "true"}
     minimal, flow = [], []
-    client.post("/practice/", {"scope": "course", "size": 30})
-    for _ in range(rounds):
+    def new_session():
+        client.post("/practice/", {"scope": "course", "size": 30})
         session = PracticeSession.objects.filter(learner__user__username="bench").first()
+        client.get(session.get_absolute_url(), headers=hx)  # the first question is served
+        return session
+
+    session = new_session()
+    for _ in range(rounds):
         item = session.items.filter(answer__isnull=True).first()
         if item is None:
-            client.post("/practice/", {"scope": "course", "size": 30})
+            session = new_session()
             continue
-        client.get(session.get_absolute_url(), headers=hx)  # serve it, as a trainee would
         started = time.perf_counter()
         client.get("/bench/minimal/")
         minimal.append(time.perf_counter() - started)
         started = time.perf_counter()
         url = f"/practice/{session.pk}/answer/{item.position}/"
         client.post(url, {"choice": "0"}, headers=hx)
-        client.get(session.get_absolute_url(), headers=hx)
+        client.get(session.get_absolute_url(), headers=hx)  # the next question
         flow.append(time.perf_counter() - started)
     return {
         "minimal_view_ms": round(statistics.median(minimal) * 1000, 3),

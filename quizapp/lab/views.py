@@ -1,0 +1,150 @@
+"""Trainee lab pages: pick a lab, see its mailbox, start checks, follow a run."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import cache_control
+from django.views.decorators.http import require_POST
+from django.views.decorators.vary import vary_on_headers
+from django_htmx.http import HttpResponseStopPolling
+
+from quizapp.lab import presenting, services
+from quizapp.lab.forms import PortMapForm
+from quizapp.lab.models import LabMailbox, LabRun, LabServer
+from quizapp.lab.server.tls import certificate_fingerprint
+
+RECENT_RUNS = 20
+
+
+def _is_htmx(request) -> bool:
+    return bool(request.htmx) and not request.htmx.history_restore_request
+
+
+def _get_lab(pk) -> LabServer:
+    """Return an active lab, or 404: trainees only ever reach the labs on the list."""
+    return get_object_or_404(LabServer.objects.active(), pk=pk)
+
+
+def _get_run_for(request, pk) -> LabRun:
+    """Return the request's own run, or any run for a trainer; 404 for someone else's."""
+    runs = LabRun.objects.select_related("lab", "user")
+    if not (request.user.is_trainer or request.user.is_superuser):
+        runs = runs.filter(user=request.user)
+    return get_object_or_404(runs, pk=pk)
+
+
+@login_required
+def index(request):
+    labs = LabServer.objects.active()
+    return render(request, "lab/index.html", {"labs": labs, "nav": "lab"})
+
+
+def _render_lab(request, lab, mailbox, form, *, error: str = "", status: int = 200):
+    runs = LabRun.objects.filter(user=request.user, lab=lab)[:RECENT_RUNS]
+    fingerprint = certificate_fingerprint(services.data_dir()) if lab.embedded else None
+    context = {
+        "lab": lab,
+        "mailbox": mailbox,
+        "fingerprint": fingerprint,
+        "form": form,
+        "steps": presenting.exercise_steps(lab, mailbox),
+        "runs": runs,
+        "error": error,
+        "kinds": LabRun.Kind,
+        "nav": "lab",
+    }
+    return render(request, "lab/lab.html", context, status=status)
+
+
+@login_required
+@cache_control(private=True, no_store=True)  # the page shows the lab password
+def lab_page(request, pk):
+    lab = _get_lab(pk)
+    mailbox = services.mailbox_for(user=request.user, lab=lab)
+    return _render_lab(request, lab, mailbox, PortMapForm(lab.ports()))
+
+
+def _refuse(request, lab, form, message: str, status: int):
+    """Show the lab page again with why the action was refused."""
+    mailbox = LabMailbox.objects.filter(user=request.user, lab=lab).first()
+    return _render_lab(request, lab, mailbox, form, error=message, status=status)
+
+
+@login_required
+@require_POST
+def start_check(request, pk, kind):
+    lab = _get_lab(pk)
+    if kind not in LabRun.Kind.values:
+        raise Http404
+    form, answers = PortMapForm(lab.ports()), {}
+    if kind == LabRun.Kind.PORT_MAP:
+        form = PortMapForm(lab.ports(), request.POST)
+        if not form.is_valid():
+            message = _("Answer the protocol and the security of every port first.")
+            return _refuse(request, lab, form, message, 400)
+        answers = form.answers()
+    try:
+        run = services.start_run(user=request.user, lab=lab, kind=kind, answers=answers)
+    except services.CheckRefused as refused:
+        return _refuse(request, lab, form, refused.message, refused.status)
+    return redirect(run)
+
+
+@login_required
+@require_POST
+def practice_messages(request, pk):
+    lab = _get_lab(pk)
+    try:
+        services.deliver_practice_messages(user=request.user, lab=lab)
+    except services.CheckRefused as refused:
+        return _refuse(request, lab, PortMapForm(lab.ports()), refused.message, refused.status)
+    messages.success(request, _("Two practice messages are now in your lab mailbox."))
+    return redirect(lab.get_absolute_url() + "#pop-vs-imap")
+
+
+def _version(run: LabRun, done: int) -> str:
+    """Return what changes whenever the results fragment would change."""
+    return f"{run.status}-{done}"
+
+
+@login_required
+@vary_on_headers("HX-Request")
+def run_page(request, pk):
+    run = _get_run_for(request, pk)
+    run.expire_if_stale()
+    checks = list(run.ports.all())
+    done = sum(check.done for check in checks)
+    version = _version(run, done)
+    if _is_htmx(request) and not run.finished and request.GET.get("v") == version:
+        return HttpResponse(status=204)  # nothing new: htmx keeps the page as it is
+    mailbox = LabMailbox.objects.filter(user=run.user, lab=run.lab).first()
+    context = {
+        "run": run,
+        "done": done,
+        "total": len(checks),
+        "version": version,
+        "queued_before": _queued_before(run),
+        "rows": presenting.port_rows(run, checks),
+        "error_text": presenting.error_text(run),
+        "send": presenting.send_fetch_view(run),
+        "pop_imap": presenting.pop_vs_imap_view(run, mailbox),
+        "mailbox_transcript": presenting.mailbox_transcript(run),
+        "is_owner": run.user_id == request.user.pk,
+        "nav": "lab",
+    }
+    if not _is_htmx(request):
+        return render(request, "lab/run.html", context)
+    if run.finished:
+        # 286 ends htmx polling; the final results are still swapped in.
+        html = render_to_string("lab/run.html#results", context, request)
+        return HttpResponseStopPolling(html)
+    return render(request, "lab/run.html#results", context)
+
+
+def _queued_before(run: LabRun) -> int:
+    if run.status != LabRun.Status.PENDING:
+        return 0
+    return LabRun.objects.filter(status=LabRun.Status.PENDING, pk__lt=run.pk).count()
