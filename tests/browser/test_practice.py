@@ -28,7 +28,7 @@ def answer_whatever_is_asked(page):
     elif form.locator("select").count():
         selects = form.locator("select")
         for k in range(selects.count()):
-            selects.nth(k).select_index(k + 1)
+            selects.nth(k).select_option(index=k + 1)
     else:
         form.locator("input[name=value]").fill("587")
     page.get_by_role("button", name="Vérifier ma réponse").click()
