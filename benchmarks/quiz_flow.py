@@ -107,6 +107,7 @@ def measure(rounds: int) -> dict:
     client.force_login(User.objects.create_user("bench", password="x"))
     hx = {"HX-Request": "true"}
     minimal, flow = [], []
+
     def new_session():
         client.post("/practice/", {"scope": "course", "size": 30})
         session = PracticeSession.objects.filter(learner__user__username="bench").first()
