@@ -31,6 +31,9 @@ class ItemStat(models.Model):
     )
     b = models.FloatField(_("learned difficulty"), db_index=True)
     var = models.FloatField(_("uncertainty (variance)"))
+    # Discrimination, learned too; only the exam mode weighs items by it.
+    a = models.FloatField(_("learned discrimination"), default=1.0)
+    var_a = models.FloatField(_("uncertainty of the discrimination"), default=0.0)
     answers = models.PositiveIntegerField(default=0)
 
     class Meta:

@@ -10,7 +10,13 @@ from quizapp.bank.models import Question
 def start_item_statistics(sender, instance, created, **kwargs):
     """Give a new item its statistics row, so an answer only ever updates it."""
     if created:
+        config = new_engine().config
         ItemStat.objects.get_or_create(
             question=instance,
-            defaults={"b": instance.difficulty, "var": new_engine().config.item_sd ** 2},
+            defaults={
+                "b": instance.difficulty,
+                "var": config.item_sd**2,
+                "a": 1.0,
+                "var_a": config.a_sd**2 if config.discrimination else 0.0,
+            },
         )

@@ -44,6 +44,8 @@ CANDIDATE_FIELDS = (
     "stat__b",
     "stat__var",
     "stat__answers",
+    "stat__a",
+    "stat__var_a",
 )
 
 
@@ -55,10 +57,10 @@ def engine_for(rows) -> Engine:
     """
     engine = new_engine()
     metas, states = [], {}
-    for pk, topic, difficulty, options, b, var, answers in rows:
+    for pk, topic, difficulty, options, b, var, answers, a, var_a in rows:
         metas.append(ItemMeta(id=pk, options=options, topic=topic, difficulty=difficulty))
         if b is not None:
-            states[pk] = ItemState(pk, options, topic, b, var, answers)
+            states[pk] = ItemState(pk, options, topic, b, var, answers, a, var_a)
     engine.reset(metas, states)
     return engine
 
@@ -66,14 +68,13 @@ def engine_for(rows) -> Engine:
 def question_row(question: Question) -> tuple:
     """Return a question already loaded (with main_topic and stat) as a candidate row."""
     stat = getattr(question, "stat", None)
+    learned = (stat.b, stat.var, stat.answers, stat.a, stat.var_a) if stat else (None,) * 5
     return (
         question.pk,
         question.main_topic.slug,
         question.difficulty,
         question.option_count(),
-        stat.b if stat else None,
-        stat.var if stat else None,
-        stat.answers if stat else 0,
+        *learned,
     )
 
 
@@ -177,13 +178,12 @@ def learn_from_answer(
         if state.session is None or profile is None or profile.state.get("session") != session_id:
             engine.start_session(state, PRACTICE)
         old = engine.items[question.pk]
-        old_b, old_var = old.b, old.var
+        before = (old.b, old.var, old.a, old.var_a)
         predicted = engine.record(state, question.pk, correct, when.timestamp())
         if _save_profile(profile, learner_id, state, session_id):
             break
         profile = LearnerModel.objects.select_for_update().filter(learner_id=learner_id).first()
-    new = engine.items[question.pk]
-    _shift_item(question, new.b - old_b, new.var - old_var, new)
+    _shift_item(question, before, engine.items[question.pk])
     rating = _review_card(learner_id, question.pk, score, elapsed, when)
     return Learned(predicted, int(rating))
 
@@ -201,13 +201,20 @@ def _save_profile(profile, learner_id, state: LearnerState, session_id) -> bool:
     )
 
 
-def _shift_item(question, delta_b: float, delta_var: float, new: ItemState) -> None:
+def _shift_item(question, before: tuple, new: ItemState) -> None:
     """Apply the change as a delta, so concurrent answers on one item all count."""
+    b, var, a, var_a = before
     updated = ItemStat.objects.filter(pk=question.pk).update(
-        b=F("b") + delta_b, var=F("var") + delta_var, answers=F("answers") + 1
+        b=F("b") + (new.b - b),
+        var=F("var") + (new.var - var),
+        a=F("a") + (new.a - a),
+        var_a=F("var_a") + (new.var_a - var_a),
+        answers=F("answers") + 1,
     )
     if not updated:
-        ItemStat.objects.create(question=question, b=new.b, var=new.var, answers=1)
+        ItemStat.objects.create(
+            question=question, b=new.b, var=new.var, a=new.a, var_a=new.var_a, answers=1
+        )
 
 
 def _review_card(learner_id, question_id, score, elapsed, when):
