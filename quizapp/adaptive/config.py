@@ -37,7 +37,7 @@ class Config:
     # A missed item comes back once at least `retry_gap` others were served, and at most one
     # retry is served per `retry_spacing` items: the scheduler brings the others back later.
     retry_gap: int = 5
-    retry_spacing: int = 20
+    retry_spacing: int = 40
 
     # Exam: cut score, the 95 % rule, length limits and exposure control.
     cut: float = 0.0
