@@ -300,6 +300,7 @@ def exercise_steps(lab: LabServer, mailbox: LabMailbox | None) -> dict:
     smtp = _command(lab, "smtp")
     steps = {
         "smtp_command": smtp,
+        "smtp_starttls": "-starttls" in smtp,
         "pop3_command": _command(lab, "pop3"),
         "imap_command": _command(lab, "imap"),
         "fingerprint_command": "",
