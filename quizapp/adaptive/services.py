@@ -242,11 +242,19 @@ def _review_card(learner_id, question_id, score, elapsed, when):
     return rating
 
 
+REVIEW_SESSION_MAX = 30
+
+
 @dataclass(frozen=True)
 class Progress:
     topics: list
     readiness: object
     due: int
+
+    @property
+    def review_size(self) -> int:
+        """Return how many due reviews one review session takes on."""
+        return min(self.due, REVIEW_SESSION_MAX)
 
 
 def progress_for(learner) -> Progress:

@@ -193,3 +193,37 @@ def test_why_this_question_is_shown_on_request(client, bank):
     response = client.get(session.get_absolute_url())
     assert "Pourquoi cette question" in response.text
     assert response.context["reason"]
+
+
+def test_a_long_backlog_of_reviews_starts_a_session_the_form_accepts(client, bank, trainee):
+    client.force_login(trainee)
+    learner = Learner.objects.create(user=trainee)
+    questions = list(Question.objects.all())
+    for n in range(80):  # more cards due than one session may hold
+        ReviewCard.objects.create(
+            learner=learner,
+            question=questions[n % len(questions)] if n < 7 else _extra(n),
+            state=2,
+            due=timezone.now() - timedelta(days=1),
+        )
+    progress = client.get("/").context["progress"]
+    assert progress.due == 80
+    response = client.post(
+        reverse("practice:home"),
+        {"mode": "review", "scope": "course", "size": progress.review_size},
+    )
+    assert response.status_code == 302
+
+
+def _extra(n):
+    base = Question.objects.get(key="q-single")
+    return Question.objects.create(
+        key=f"extra-{n}",
+        type="single",
+        status="published",
+        main_topic=base.main_topic,
+        source="RFC",
+        text_fr="Q",
+        explanation_fr="E",
+        spec=base.spec,
+    )
