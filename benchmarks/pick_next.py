@@ -33,9 +33,9 @@ def give_history(username: str, answers: int) -> None:
     while done < answers:
         session = start_session(learner=learner, scope="course", size=60)
         session = PracticeSession.objects.select_related("learner__model").get(pk=session.pk)
-        items = []
-        while (item := serve_next(session=session, items=items)) is not None and done < answers:
-            item.session = session
+        served = []
+        while (item := serve_next(session=session, served=served)) is not None and done < answers:
+            served.append(item.question_id)
             data = QueryDict("choice=0")
             given = parse_answer(item.question.type, item.question.spec, item.choice_order, data)
             record_answer(item=item, given=given)

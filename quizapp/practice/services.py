@@ -72,16 +72,18 @@ def start_session(
     )
 
 
-def serve_next(*, session, items: list[SessionItem]) -> SessionItem | None:
-    """Add the engine's next question to the session, shown from now; None when done."""
-    if len(items) >= session.size:
+def serve_next(*, session, served: list[int]) -> SessionItem | None:
+    """Add the engine's next question to the session, shown from now; None when done.
+
+    `served` lists the questions the session has already served, in order.
+    """
+    if len(served) >= session.size:
         return None
     profile = getattr(session.learner, "model", None)
-    served = {item.question_id for item in items}
     pick = adaptive.pick_next(
         profile=profile,
         session=session,
-        served=served,
+        served=set(served),
         due_only=session.mode == PracticeSession.Mode.REVIEW,
     )
     if pick is None:
@@ -90,7 +92,7 @@ def serve_next(*, session, items: list[SessionItem]) -> SessionItem | None:
     rng = random.Random()  # noqa: S311  (shuffling choices, not secrets)
     item = SessionItem.objects.create(
         session=session,
-        position=len(items) + 1,
+        position=len(served) + 1,
         question=question,
         choice_order=specs.shuffled_keys(question.type, question.spec, rng),
         served_at=timezone.now(),
@@ -98,7 +100,7 @@ def serve_next(*, session, items: list[SessionItem]) -> SessionItem | None:
         reason_topic=pick.topic or "",
         probe=pick.probe,
     )
-    items.append(item)
+    item.session = session
     return item
 
 

@@ -1,4 +1,3 @@
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -44,28 +43,42 @@ def practice_home(request):
     return render(request, "practice/home.html", context, status=status)
 
 
-def _area_context(session, items, feedback_position=None) -> dict:
-    answered = sum(hasattr(item, "answer") for item in items)
-    context = {"session": session, "answered": answered, "total": session.size}
-    if feedback_position is not None:
-        item = next((i for i in items if i.position == feedback_position), None)
-        if item is not None and hasattr(item, "answer"):
-            return {**context, "state": "feedback", **_feedback(item)}
-    current = next((item for item in items if not hasattr(item, "answer")), None)
+ITEM_RELATED = ("question__section", "question__main_topic", "question__stat")
+
+
+def _area_context(session, *, feedback_item=None) -> dict:
+    """Return what the question area shows: feedback, the current question, or the summary.
+
+    Answering is sequential, so the current question's position says how many
+    were answered: no request loads the session's other items, except the summary.
+    """
+    context = {"session": session, "total": session.size}
+    if feedback_item is not None:
+        answered = feedback_item.position
+        return {**context, "answered": answered, "state": "feedback", **_feedback(feedback_item)}
+    current = session.items.filter(answer__isnull=True).select_related(*ITEM_RELATED).first()
     if current is None:
-        current = serve_next(session=session, items=items)
+        served = list(session.items.values_list("question_id", flat=True))
+        current = serve_next(session=session, served=served)
     if current is None:
-        if session.finished_at is None:
-            session.finished_at = timezone.now()
-            session.save(update_fields=["finished_at"])
-        return {
-            **context,
-            "state": "summary",
-            "topic_scores": summary.topic_scores(items),
-            "to_review": summary.misconceptions_to_review(items),
-            "to_reread": summary.paragraphs_to_reread(items),
-        }
-    return {**context, "state": "question", **_question(current)}
+        return _summary(session, context)
+    current.session = session
+    return {**context, "answered": current.position - 1, "state": "question", **_question(current)}
+
+
+def _summary(session, context: dict) -> dict:
+    items = list(session.items.select_related(*ITEM_RELATED, "answer"))
+    if session.finished_at is None:
+        session.finished_at = timezone.now()
+        session.save(update_fields=["finished_at"])
+    return {
+        **context,
+        "answered": len(items),
+        "state": "summary",
+        "topic_scores": summary.topic_scores(items),
+        "to_review": summary.misconceptions_to_review(items),
+        "to_reread": summary.paragraphs_to_reread(items),
+    }
 
 
 def _question(item, error: str = "") -> dict:
@@ -89,77 +102,56 @@ def _feedback(item) -> dict:
     }
 
 
-def _items(session) -> list:
-    items = session.items.select_related(
-        "question__section", "question__main_topic", "question__stat", "answer"
-    )
-    for item in items:
-        item.session = session  # spares a query per item
-    return list(items)
+def _template(request) -> str:
+    return "practice/session.html#area" if _is_htmx(request) else "practice/session.html"
 
 
 @vary_on_headers("HX-Request")
 def session_page(request, pk):
     session = _get_session_for(request, pk)
-    items = _items(session)
     feedback = request.GET.get("feedback", "")
-    context = _area_context(session, items, int(feedback) if feedback.isdigit() else None)
-    template = "practice/session.html#area" if _is_htmx(request) else "practice/session.html"
-    return render(request, template, {**context, "nav": "practice"})
+    item = None
+    if feedback.isdigit():
+        answered = session.items.filter(position=int(feedback), answer__isnull=False)
+        item = answered.select_related(*ITEM_RELATED, "answer").first()
+    context = _area_context(session, feedback_item=item)
+    return render(request, _template(request), {**context, "nav": "practice"})
 
 
-def _answerable_items(request, pk) -> list:
-    """Return the items of the request's own session, with the session, in one query."""
+def _answerable_item(request, pk, position) -> SessionItem | None:
+    """Return the item at `position` of the request's own session, with its session."""
     owner = {f"session__{key}": value for key, value in owner_filter(request).items()}
-    items = list(
-        SessionItem.objects.filter(session_id=pk, **owner).select_related(
-            "session__learner__model",
-            "session__section",
-            "session__topic",
-            "question__section",
-            "question__main_topic",
-            "question__stat",
-            "answer",
-        )
-    )
-    if not items:
-        raise Http404
-    session = items[0].session
-    for item in items:
-        item.session = session
-    return items
+    items = SessionItem.objects.filter(session_id=pk, position=position, **owner)
+    related = ("session__learner__model", "session__section", "session__topic", "answer")
+    return items.select_related(*ITEM_RELATED, *related).first()
 
 
 @require_POST
 def answer(request, pk, position):
-    items = _answerable_items(request, pk)
-    session = items[0].session
-    item = next((i for i in items if i.position == position), None)
+    item = _answerable_item(request, pk, position)
     if item is None:
-        return _refuse(request, session, items, _("This question is not part of your session."))
+        session = _get_session_for(request, pk)
+        return _refuse(request, session, _("This question is not part of your session."))
     if not hasattr(item, "answer"):
-        if item.served_at is None:
-            message = _("This question has not been asked yet: answer the current one first.")
-            return _refuse(request, session, items, message)
         try:
             given = parse_answer(
                 item.question.type, item.question.spec, item.choice_order, request.POST
             )
         except InvalidAnswer as error:
-            return _refuse(request, session, items, str(error), item=item)
+            return _refuse(request, item.session, str(error), item=item)
         item.answer = record_answer(item=item, given=given).answer
     if not _is_htmx(request):
-        url = reverse("practice:session", kwargs={"pk": session.pk})
+        url = reverse("practice:session", kwargs={"pk": item.session_id})
         return redirect(f"{url}?feedback={item.position}")
-    context = _area_context(session, items, feedback_position=item.position)
+    context = _area_context(item.session, feedback_item=item)
     return render(request, "practice/session.html#area", {**context, "nav": "practice"})
 
 
-def _refuse(request, session, items, message, item=None):
-    """Re-show the current question with the reason, as a 400 (htmx swaps it too)."""
-    context = _area_context(session, items)
-    if item is not None and context["state"] == "question":
-        context.update(_question(item, error=message))
-    context["error"] = message
-    template = "practice/session.html#area" if _is_htmx(request) else "practice/session.html"
-    return render(request, template, {**context, "nav": "practice"}, status=400)
+def _refuse(request, session, message, item=None):
+    """Re-show the question with the reason, as a 400 (htmx swaps it too)."""
+    if item is not None:
+        context = {"session": session, "total": session.size, "answered": item.position - 1}
+        context |= {"state": "question", **_question(item, error=message)}
+    else:
+        context = {**_area_context(session), "error": message}
+    return render(request, _template(request), {**context, "nav": "practice"}, status=400)

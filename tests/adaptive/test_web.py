@@ -22,9 +22,9 @@ def new_session(learner, **kwargs):
 
 
 def serve(session):
-    items = list(session.items.select_related("question__main_topic", "question__stat"))
+    served = list(session.items.values_list("question_id", flat=True))
     session = PracticeSession.objects.select_related("learner__model").get(pk=session.pk)
-    return serve_next(session=session, items=items)
+    return serve_next(session=session, served=served)
 
 
 def answer(item):
