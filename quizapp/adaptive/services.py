@@ -8,6 +8,7 @@ the whole bank or the whole history.
 from dataclasses import dataclass
 from datetime import timedelta
 
+from django.db import transaction
 from django.db.models import F, FloatField
 from django.db.models.functions import Abs, Coalesce
 
@@ -17,6 +18,7 @@ from quizapp.adaptive.mastery import readiness, topic_mastery
 from quizapp.adaptive.models import ItemStat, LearnerModel, ReviewCard
 from quizapp.adaptive.reviews import CardState, rating_for, review, utcnow
 from quizapp.bank.models import Question
+from quizapp.practice.models import Learner
 
 ENGINE_CONFIG = None  # the engine's own defaults, validated by benchmarks/adaptive_sim.py
 CANDIDATES = 300
@@ -265,3 +267,36 @@ def progress_for(learner) -> Progress:
     due = ReviewCard.objects.filter(learner=learner, due__lte=utcnow()).count() if learner else 0
     topics = topic_mastery(engine, state, Topic.objects.all())
     return Progress(topics, readiness(engine, state), due)
+
+
+# The topic each lab exercise gives evidence on.
+LAB_TOPICS = {
+    "port_map": "ports-security",
+    "send_fetch": "client-setup",
+    "pop_vs_imap": "pop3-imap",
+}
+LAB_PASS = 0.75
+
+
+@transaction.atomic
+def learn_from_lab(*, user, kind: str, grade: float) -> None:
+    """Count a graded lab check as one answer on its topic (passed at 75 %).
+
+    The check is an open task of average difficulty with no guessing; it is
+    recorded outside the learner's practice session, which is left as it was.
+    """
+    learner, _ = Learner.objects.get_or_create(user=user)
+    profile = LearnerModel.objects.select_for_update().filter(learner=learner).first()
+    state = learner_state(profile)
+    engine = new_engine()
+    item = f"lab:{kind}"
+    engine.reset([ItemMeta(id=item, options=None, topic=LAB_TOPICS[kind], difficulty=0.0)])
+    practice = state.session
+    engine.start_session(state, PRACTICE)
+    engine.record(state, item, grade >= LAB_PASS, utcnow().timestamp())
+    state.session = practice
+    data = {"engine": state.to_dict(), "session": profile.state.get("session") if profile else None}
+    LearnerModel.objects.update_or_create(
+        learner=learner,
+        defaults={"state": data, "answers": (profile.answers if profile else 0) + 1},
+    )

@@ -16,6 +16,7 @@ from concurrent.futures import ThreadPoolExecutor
 from django.conf import settings
 from django.db import connection
 
+from quizapp.adaptive.services import learn_from_lab
 from quizapp.lab import checks
 from quizapp.lab.models import LabRun
 from quizapp.lab.probe import TargetRefused
@@ -76,3 +77,15 @@ def execute_run(run_id: int) -> None:
     except Exception:
         logger.exception("lab check %s failed", run_id)
         run.fail("internal")
+    else:
+        _feed_mastery(run)
+
+
+def _feed_mastery(run: LabRun) -> None:
+    """Count a graded check towards the trainee's mastery; a failure here never fails it."""
+    if run.status != LabRun.Status.DONE or run.grade is None:
+        return
+    try:
+        learn_from_lab(user=run.user, kind=run.kind, grade=run.grade)
+    except Exception:
+        logger.exception("lab check %s: mastery not updated", run.pk)

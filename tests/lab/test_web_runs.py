@@ -179,3 +179,45 @@ def test_a_crash_inside_a_check_fails_the_run_and_is_logged(
     assert (run.status, run.error) == (LabRun.Status.ERROR, "internal")
     assert "failed on our side" in response.text
     assert "lab check" in caplog.text
+
+
+def test_a_graded_port_map_counts_towards_mastery_of_ports(
+    client, trainee, three_port_lab, sync_runner
+):
+    from course.models import Topic
+    from quizapp.adaptive.models import LearnerModel
+
+    Topic.objects.create(slug="ports-security", name_fr="Ports et sécurité")
+    lab, smtp_port, imaps_port, closed = three_port_lab
+    form = {}
+    answer(form, smtp_port, "smtp", "starttls")
+    answer(form, imaps_port, "imap", "implicit_tls")
+    answer(form, closed, "none", "closed")
+    client.force_login(trainee)
+    client.post(reverse("lab:check", kwargs={"pk": lab.pk, "kind": "port_map"}), form)
+    assert LabRun.objects.get().grade == 1.0
+    model = LearnerModel.objects.get(learner__user=trainee)
+    topic = model.state["engine"]["topics"]
+    assert model.answers == 1
+    assert "ports-security" in str(topic)
+    progress = client.get("/").context["progress"]
+    ports = next(row for row in progress.topics if row.slug == "ports-security")
+    assert ports.answers == 1 and ports.percent > 50
+
+
+def test_a_crashing_mastery_update_never_fails_a_finished_check(
+    client, trainee, three_port_lab, sync_runner, monkeypatch
+):
+    def broken(**kwargs):
+        raise RuntimeError("mastery store down")
+
+    monkeypatch.setattr(runner, "learn_from_lab", broken)
+    lab, smtp_port, imaps_port, closed = three_port_lab
+    form = {}
+    answer(form, smtp_port, "smtp", "starttls")
+    answer(form, imaps_port, "imap", "implicit_tls")
+    answer(form, closed, "none", "closed")
+    client.force_login(trainee)
+    client.post(reverse("lab:check", kwargs={"pk": lab.pk, "kind": "port_map"}), form)
+    run = LabRun.objects.get()
+    assert (run.status, run.grade) == (LabRun.Status.DONE, 1.0)
