@@ -300,3 +300,12 @@ def learn_from_lab(*, user, kind: str, grade: float) -> None:
         learner=learner,
         defaults={"state": data, "answers": (profile.answers if profile else 0) + 1},
     )
+
+
+def move_review_cards(*, source, target) -> None:
+    """Give `target` the review cards of `source` for items it has no card for yet.
+
+    The account's own learner model stays: it has seen more than a visit.
+    """
+    taken = ReviewCard.objects.filter(learner=target).values("question_id")
+    ReviewCard.objects.filter(learner=source).exclude(question_id__in=taken).update(learner=target)

@@ -58,6 +58,7 @@ def claim_visitor_work(*, visitor_key: str | None, user) -> int:
     learner = Learner.objects.get(user=user)
     visitor.sessions.update(learner=learner)
     moved = visitor.answers.update(learner=learner)
+    adaptive.move_review_cards(source=visitor, target=learner)
     visitor.delete()
     return moved
 

@@ -258,3 +258,18 @@ def test_answer_and_next_cost_at_most_ten_queries(client, bank, trainee, extra_h
     following = _queries(client, "get", session.get_absolute_url(), **hx)
     assert len(posted) <= 10, "\n".join(posted)
     assert len(following) <= 10, "\n".join(following)
+
+
+def test_a_visitors_answers_and_reviews_move_to_the_account_they_log_into(client, bank, trainee):
+    from quizapp.adaptive.models import ReviewCard
+    from quizapp.practice.models import Learner
+
+    Learner.objects.create(user=trainee)  # the account practised before
+    session = start(client)
+    _, item = current(client, session)
+    client.post(answer_url(session, item), RIGHT[item.question.type](item.choice_order))
+    client.post(reverse("login"), {"username": "alice", "password": "secret-pass-1"})
+    answer = Answer.objects.get()
+    assert answer.learner.user == trainee
+    assert ReviewCard.objects.get().learner.user == trainee
+    assert Learner.objects.count() == 1
