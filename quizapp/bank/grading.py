@@ -11,8 +11,9 @@ Every other type is all or nothing. An answer is "correct" only at full marks.
 """
 
 import itertools
-import re
 from dataclasses import dataclass, field
+
+from quizapp.bank.specs import normalise
 
 
 @dataclass(frozen=True)
@@ -23,10 +24,6 @@ class Grade:
     @property
     def correct(self) -> bool:
         return self.score >= 1.0
-
-
-def _normalise(text: str) -> str:
-    return re.sub(r"\s+", "", str(text)).casefold()
 
 
 def grade_single(spec: dict, answer: dict) -> Grade:
@@ -53,8 +50,8 @@ def grade_truefalse(spec: dict, answer: dict) -> Grade:
 
 def _tag_for(spec: dict, wrong: str) -> list[str]:
     tags = spec.get("misconceptions") or {}
-    normalised = {_normalise(k): v for k, v in tags.items()}
-    return [normalised[_normalise(wrong)]] if _normalise(wrong) in normalised else []
+    normalised = {normalise(k): v for k, v in tags.items()}
+    return [normalised[normalise(wrong)]] if normalise(wrong) in normalised else []
 
 
 def grade_port(spec: dict, answer: dict) -> Grade:
@@ -64,7 +61,7 @@ def grade_port(spec: dict, answer: dict) -> Grade:
 
 
 def grade_short(spec: dict, answer: dict) -> Grade:
-    if _normalise(answer["value"]) in {_normalise(a) for a in spec["accepted"]}:
+    if normalise(answer["value"]) in {normalise(a) for a in spec["accepted"]}:
         return Grade(1.0)
     return Grade(0.0, _tag_for(spec, answer["value"]))
 

@@ -69,7 +69,7 @@ def _errors_for(qtype: str, spec: dict) -> list:
         return [] if ok else [_("A port question needs accepted port numbers (1-65535).")]
     if qtype == QuestionType.SHORT:
         accepted = spec.get("accepted")
-        ok = isinstance(accepted, list) and accepted and all(_normalise(a) for a in accepted)
+        ok = isinstance(accepted, list) and accepted and all(normalise(a) for a in accepted)
         return [] if ok else [_("A short-text question needs at least one accepted answer.")]
     if qtype == QuestionType.MATCHING:
         pairs = spec.get("pairs")
@@ -99,7 +99,8 @@ def _is_port(value) -> bool:
     return isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= 65535
 
 
-def _normalise(text: str) -> str:
+def normalise(text: str) -> str:
+    """Return text without whitespace and case, as short answers are compared."""
     return re.sub(r"\s+", "", str(text)).casefold()
 
 

@@ -11,16 +11,13 @@ from django.views.decorators.http import require_POST
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import HttpResponseStopPolling
 
+from quizapp.htmx import wants_fragment
 from quizapp.lab import presenting, services
 from quizapp.lab.forms import PortMapForm
 from quizapp.lab.models import LabMailbox, LabRun, LabServer
 from quizapp.lab.server.tls import certificate_fingerprint
 
 RECENT_RUNS = 20
-
-
-def _is_htmx(request) -> bool:
-    return bool(request.htmx) and not request.htmx.history_restore_request
 
 
 def _get_lab(pk) -> LabServer:
@@ -118,7 +115,7 @@ def run_page(request, pk):
     checks = list(run.ports.all())
     done = sum(check.done for check in checks)
     version = _version(run, done)
-    if _is_htmx(request) and not run.finished and request.GET.get("v") == version:
+    if wants_fragment(request) and not run.finished and request.GET.get("v") == version:
         return HttpResponse(status=204)  # nothing new: htmx keeps the page as it is
     mailbox = LabMailbox.objects.filter(user=run.user, lab=run.lab).first()
     context = {
@@ -135,7 +132,7 @@ def run_page(request, pk):
         "is_owner": run.user_id == request.user.pk,
         "nav": "lab",
     }
-    if not _is_htmx(request):
+    if not wants_fragment(request):
         return render(request, "lab/run.html", context)
     if run.finished:
         # 286 ends htmx polling; the final results are still swapped in.

@@ -7,6 +7,7 @@ from django.views.decorators.vary import vary_on_headers
 
 from course.rendering import render_markdown
 from quizapp.bank.specs import InvalidAnswer, parse_answer
+from quizapp.htmx import wants_fragment
 from quizapp.practice import presenting, summary
 from quizapp.practice.forms import StartForm
 from quizapp.practice.models import PracticeSession, SessionItem
@@ -25,10 +26,6 @@ def _get_session_for(request, pk) -> PracticeSession:
         "learner__model", "section", "topic"
     )
     return get_object_or_404(sessions, pk=pk)
-
-
-def _is_htmx(request) -> bool:
-    return bool(request.htmx) and not request.htmx.history_restore_request
 
 
 @require_http_methods(["GET", "POST"])
@@ -103,7 +100,7 @@ def _feedback(item) -> dict:
 
 
 def _template(request) -> str:
-    return "practice/session.html#area" if _is_htmx(request) else "practice/session.html"
+    return "practice/session.html#area" if wants_fragment(request) else "practice/session.html"
 
 
 @vary_on_headers("HX-Request")
@@ -140,7 +137,7 @@ def answer(request, pk, position):
         except InvalidAnswer as error:
             return _refuse(request, item.session, str(error), item=item)
         item.answer = record_answer(item=item, given=given).answer
-    if not _is_htmx(request):
+    if not wants_fragment(request):
         url = reverse("practice:session", kwargs={"pk": item.session_id})
         return redirect(f"{url}?feedback={item.position}")
     context = _area_context(item.session, feedback_item=item)
