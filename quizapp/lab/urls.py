@@ -1,6 +1,6 @@
 from django.urls import path
 
-from quizapp.lab import trainer_views, views
+from quizapp.lab import autoconfig_views, trainer_views, views
 
 app_name = "lab"
 urlpatterns = [
@@ -8,6 +8,8 @@ urlpatterns = [
     path("<int:pk>/", views.lab_page, name="lab"),
     path("<int:pk>/check/<slug:kind>/", views.start_check, name="check"),
     path("<int:pk>/practice-messages/", views.practice_messages, name="practice_messages"),
+    path("<int:pk>/config-v1.1.xml", autoconfig_views.lab_thunderbird, name="autoconfig"),
+    path("<int:pk>/profile.mobileconfig", autoconfig_views.apple_profile, name="mobileconfig"),
     path("runs/<int:pk>/", views.run_page, name="run"),
     path("trainer/", trainer_views.lab_list, name="trainer_labs"),
     path("trainer/new/", trainer_views.lab_create, name="trainer_lab_create"),

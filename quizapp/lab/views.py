@@ -12,7 +12,7 @@ from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import HttpResponseStopPolling
 
 from quizapp.htmx import wants_fragment
-from quizapp.lab import presenting, services
+from quizapp.lab import autoconfig, clients, presenting, services
 from quizapp.lab.forms import PortMapForm
 from quizapp.lab.models import LabMailbox, LabRun, LabServer
 from quizapp.lab.server.tls import certificate_fingerprint
@@ -51,9 +51,25 @@ def _render_lab(request, lab, mailbox, form, *, error: str = "", status: int = 2
         "runs": runs,
         "error": error,
         "kinds": LabRun.Kind,
+        "client_setup": _client_setup(request, lab, mailbox),
         "nav": "lab",
     }
     return render(request, "lab/lab.html", context, status=status)
+
+
+def _client_setup(request, lab, mailbox) -> dict:
+    username = mailbox.address if mailbox else autoconfig.USERNAME_PLACEHOLDER
+    address = mailbox.address if mailbox else f"name@{lab.domain}"
+    return {
+        "tables": clients.client_tables(lab, username),
+        "username": username,
+        "srv": autoconfig.srv_records(lab),
+        "apple": autoconfig.apple_profile(lab, address) is not None,
+        "well_known_url": (
+            f"https://autoconfig.{lab.domain}/mail/config-v1.1.xml?emailaddress={address}\n"
+            f"https://{lab.domain}/.well-known/autoconfig/mail/config-v1.1.xml"
+        ),
+    }
 
 
 @login_required
