@@ -206,6 +206,8 @@ X_FRAME_OPTIONS = "DENY"
 LAB_DATA_DIR = Path(env_str("LAB_DATA_DIR", str(VAR_DIR / "lab")))
 LAB_DOMAIN = env_str("LAB_DOMAIN", "lab.facteur.test")
 LAB_HOST = env_str("LAB_HOST", "127.0.0.1")
+# Exercise 4: how late the "slow greeting" fault greets (tests make it short).
+LAB_FAULT_GREETING_DELAY = float(env_str("LAB_FAULT_GREETING_DELAY", "30"))
 
 LOGGING = {
     "version": 1,

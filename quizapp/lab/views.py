@@ -13,6 +13,8 @@ from django_htmx.http import HttpResponseStopPolling
 
 from quizapp.htmx import wants_fragment
 from quizapp.lab import autoconfig, clients, presenting, services
+from quizapp.lab.faults import presenting as fault_presenting
+from quizapp.lab.faults.forms import DiagnosisForm
 from quizapp.lab.forms import PortMapForm
 from quizapp.lab.models import LabMailbox, LabRun, LabServer
 from quizapp.lab.server.tls import certificate_fingerprint
@@ -39,7 +41,9 @@ def index(request):
     return render(request, "lab/index.html", {"labs": labs, "nav": "lab"})
 
 
-def _render_lab(request, lab, mailbox, form, *, error: str = "", status: int = 200):
+def _render_lab(
+    request, lab, mailbox, form, *, error: str = "", status: int = 200, diagnosis_form=None
+):
     runs = LabRun.objects.filter(user=request.user, lab=lab)[:RECENT_RUNS]
     fingerprint = certificate_fingerprint(services.data_dir()) if lab.embedded else None
     context = {
@@ -52,6 +56,9 @@ def _render_lab(request, lab, mailbox, form, *, error: str = "", status: int = 2
         "error": error,
         "kinds": LabRun.Kind,
         "client_setup": _client_setup(request, lab, mailbox),
+        "diagnose": fault_presenting.section(
+            lab, mailbox, request.user, diagnosis_form or DiagnosisForm()
+        ),
         "nav": "lab",
     }
     return render(request, "lab/lab.html", context, status=status)
@@ -90,8 +97,8 @@ def _refuse(request, lab, form, message: str, status: int):
 @require_POST
 def start_check(request, pk, kind):
     lab = _get_lab(pk)
-    if kind not in LabRun.Kind.values:
-        raise Http404
+    if kind not in LabRun.Kind.values or kind == LabRun.Kind.DIAGNOSE:
+        raise Http404  # a diagnosis is answered through its own form (faults/views.py)
     form, answers = PortMapForm(lab.ports()), {}
     if kind == LabRun.Kind.PORT_MAP:
         form = PortMapForm(lab.ports(), request.POST)
@@ -145,6 +152,7 @@ def run_page(request, pk):
         "send": presenting.send_fetch_view(run),
         "pop_imap": presenting.pop_vs_imap_view(run, mailbox),
         "mailbox_transcript": presenting.mailbox_transcript(run),
+        "diagnosis": fault_presenting.diagnosis_view(run),
         "is_owner": run.user_id == request.user.pk,
         "nav": "lab",
     }
