@@ -61,7 +61,7 @@ def test_it_refuses_an_address_without_a_domain_with_a_message(client, make_lab)
     response = client.get("/mail/config-v1.1.xml", {"emailaddress": "ana"})
 
     assert response.status_code == 400
-    assert "address" in response.text
+    assert "@lab.example" in response.text
 
 
 def test_outlook_gets_its_autodiscover_answer(client, make_lab):
