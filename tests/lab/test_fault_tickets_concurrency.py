@@ -76,5 +76,8 @@ def test_a_full_range_is_refused_with_a_message(lab):
     for name in ("ana", "ben"):
         services.open_ticket(user=User.objects.create_user(name), lab=lab)
 
-    with pytest.raises(services.lab_services.CheckRefused, match="in use"):
+    with pytest.raises(services.lab_services.CheckRefused) as refused:
         services.open_ticket(user=User.objects.create_user("cleo"), lab=lab)
+
+    assert refused.value.status == 503
+    assert FaultTicket.objects.open().count() == 2
