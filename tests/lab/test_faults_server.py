@@ -11,6 +11,7 @@ import time
 
 import pytest
 from cryptography import x509
+from twisted.names import dns
 
 from quizapp.lab.exercises.diagnose import Answer, grade_diagnosis
 from quizapp.lab.faults import catalogue
@@ -199,6 +200,37 @@ def test_greeting_after_the_clients_timeout(tickets):
     assert graded("slow_greeting", "slow_greeting", "timeout", "0.1", **context) == 0.5
     proof = site_evidence(ticket, "slow_greeting")
     assert "greeting came" in proof[0]
+
+
+def dig(port: int, name: str, kind: int) -> dns.Message:
+    """What `dig @127.0.0.1 -p PORT NAME TYPE` does: one UDP question, one answer."""
+    query = dns.Message(id=4242)
+    query.queries = [dns.Query(name.encode(), kind)]
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as sock:
+        sock.settimeout(5)
+        sock.sendto(query.toStr(), (HOST, port))
+        data, _ = sock.recvfrom(4096)
+    reply = dns.Message()
+    reply.fromStr(data)
+    return reply
+
+
+def test_mx_record_naming_a_host_that_does_not_exist(tickets):
+    ticket = tickets["mx_wrong"]
+    mx = dig(ticket["port"], DOMAIN, dns.MX)
+    exchange = str(mx.answers[0].payload.name)
+    missing = dig(ticket["port"], exchange, dns.A)
+    mail = dig(ticket["port"], f"mail.{DOMAIN}", dns.A)
+    # The MX names an old host that has no address, while mail.<domain> has one.
+    assert exchange == f"{ticket['params']['old_mx']}.{DOMAIN}"
+    assert (missing.rCode, missing.answers) == (dns.ENAME, [])
+    assert mail.answers[0].payload.dottedQuad() == HOST
+
+    context = {"domain": DOMAIN}
+    assert graded("mx_wrong", "mx_wrong", "mx_record", f"10 mail.{DOMAIN}.", **context) == 1.0
+    assert graded("mx_wrong", "mx_wrong", "mx_record", exchange, **context) == 0.5
+    proof = site_evidence(ticket, "mx_wrong")
+    assert exchange in proof[0] and "NXDOMAIN" in proof[1]
 
 
 def test_a_closed_ticket_closes_its_port(lab_server, tickets):

@@ -20,6 +20,7 @@ DIAGNOSES = (
     "relay_denied",
     "pop3_deletes",
     "slow_greeting",
+    "mx_wrong",
     "server_down",
 )
 SETTINGS = (
@@ -31,6 +32,7 @@ SETTINGS = (
     "leave_copy",
     "mailbox_space",
     "timeout",
+    "mx_record",
 )
 # The settings whose change fixes each fault.
 FIX_SETTINGS = {
@@ -41,6 +43,7 @@ FIX_SETTINGS = {
     "relay_denied": {"port"},
     "pop3_deletes": {"leave_copy"},
     "slow_greeting": {"timeout"},
+    "mx_wrong": {"mx_record"},
 }
 SECURITY_WORDS = {
     "ssl/tls": "implicit",
@@ -86,6 +89,9 @@ def _value_right(fault: str, setting: str, value: str, context: Mapping) -> bool
     if fault == "relay_denied":
         ports = {context.get("submission_port"), context.get("submissions_port")} - {None}
         return _number(cleaned) in ports
+    if fault == "mx_wrong":
+        # "mail.lab.example" or a whole record value such as "10 mail.lab.example."
+        return bool(cleaned) and cleaned.split()[-1] == f"mail.{context['domain']}".lower()
     if fault == "slow_greeting":
         seconds = _number(cleaned)
         return seconds is not None and seconds > float(context["delay"])

@@ -15,7 +15,7 @@ GREETING_DELAY = 30.0  # seconds; the site's setting LAB_FAULT_GREETING_DELAY ov
 @dataclasses.dataclass(frozen=True)
 class Fault:
     key: str
-    service: str  # what the endpoint speaks: smtp, imap or pop3
+    service: str  # what the endpoint speaks: smtp, imap, pop3 or dns
     implicit_tls: bool  # whether the endpoint speaks TLS from the first byte
 
 
@@ -27,6 +27,7 @@ FAULTS: tuple[Fault, ...] = (
     Fault("relay_denied", "smtp", False),
     Fault("pop3_deletes", "pop3", False),
     Fault("slow_greeting", "smtp", False),
+    Fault("mx_wrong", "dns", False),
 )
 FAULT_BY_KEY = {fault.key: fault for fault in FAULTS}
 _WORD = string.ascii_lowercase + string.digits
@@ -58,6 +59,8 @@ def draw_params(
     elif fault.key == "pop3_deletes":
         params["messages"] = rng.randint(8, 40)
         params["client_ip"] = f"192.0.2.{rng.randint(10, 250)}"  # RFC 5737 documentation range
+    elif fault.key == "mx_wrong":
+        params["old_mx"] = f"mx-old-{_tag(rng)}"
     elif fault.key == "slow_greeting":
         params["delay"] = greeting_delay
         params["client_timeout"] = max(1, int(greeting_delay // 2))

@@ -9,6 +9,9 @@ Only the lab's own endpoint is contacted, after the prober's safety check.
 import asyncio
 import base64
 import dataclasses
+import secrets
+
+from twisted.names import dns
 
 from quizapp.lab.faults.catalogue import server_log
 from quizapp.lab.probe import PortTarget
@@ -215,7 +218,69 @@ async def _slow_greeting(endpoint, params, t, address) -> None:
         await conn.close()
 
 
+DNS_STATUS = {0: "NOERROR", 1: "FORMERR", 2: "SERVFAIL", 3: "NXDOMAIN", 5: "REFUSED"}
+
+
+def _record_text(record: dns.RRHeader) -> str:
+    payload = record.payload
+    if record.type == dns.MX:
+        value = f"{payload.preference} {payload.name}."
+    elif record.type in (dns.A, dns.AAAA):
+        value = payload.dottedQuad() if record.type == dns.A else str(payload._address)
+    else:
+        value = str(payload)
+    kind = dns.QUERY_TYPES.get(record.type, str(record.type))
+    return f"{record.name}. {record.ttl} IN {kind} {value}"
+
+
+async def _dns_query(
+    t: Transcript, endpoint: Endpoint, address: str, name: str, kind: int
+) -> dns.Message:
+    """Ask the lab's DNS server one question over UDP, as `dig @host -p port` does."""
+    loop = asyncio.get_running_loop()
+    answer: asyncio.Future = loop.create_future()
+
+    class Client(asyncio.DatagramProtocol):
+        def datagram_received(self, data, addr):
+            if not answer.done():
+                answer.set_result(data)
+
+    query = dns.Message(id=secrets.randbelow(65536))
+    query.queries = [dns.Query(name.encode("ascii"), kind)]
+    t.client(f"dig @{endpoint.host} -p {endpoint.port} {name} {dns.QUERY_TYPES[kind]}")
+    transport, _ = await loop.create_datagram_endpoint(Client, remote_addr=(address, endpoint.port))
+    try:
+        transport.sendto(query.toStr())
+        async with asyncio.timeout(STEP):
+            data = await answer
+    finally:
+        transport.close()
+    reply = dns.Message()
+    reply.fromStr(data)
+    if reply.id != query.id:
+        raise ValueError("reply to another query")
+    status = DNS_STATUS.get(reply.rCode, str(reply.rCode))
+    t.server(f";; status: {status}, answers: {len(reply.answers)}", status)
+    for record in reply.answers:
+        t.server(_record_text(record), status)
+    return reply
+
+
+async def _mx_wrong(endpoint, params, t, address) -> None:
+    domain = endpoint.domain
+    reply = await _dns_query(t, endpoint, address, domain, dns.MX)
+    exchanges = [str(r.payload.name) for r in reply.answers if r.type == dns.MX]
+    if exchanges:
+        t.mark()
+    for exchange in exchanges[:2]:
+        found = await _dns_query(t, endpoint, address, exchange, dns.A)
+        if found.rCode == dns.ENAME or not found.answers:
+            t.proof.append(len(t.lines) - 1 - len(found.answers))
+    await _dns_query(t, endpoint, address, f"mail.{domain}", dns.A)
+
+
 INVESTIGATIONS = {
+    "mx_wrong": _mx_wrong,
     "implicit_tls": _implicit_tls,
     "cert_name": _cert_name,
     "password_expired": _password_expired,

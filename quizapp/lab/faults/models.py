@@ -16,6 +16,7 @@ FAULT_CHOICES = [
     ("relay_denied", _("Port 25 without AUTH: relay refused")),
     ("pop3_deletes", _("POP3 client deleting from the server")),
     ("slow_greeting", _("Greeting after the client's timeout")),
+    ("mx_wrong", _("MX record naming a host that does not exist")),
 ]
 
 
@@ -79,6 +80,7 @@ class FaultTicket(models.Model):
         """Return the details the grade needs: the ticket's own, and the lab's ports."""
         return {
             **self.params,
+            "domain": self.lab.domain,
             "submission_port": self.lab.submission_port,
             "submissions_port": self.lab.submissions_port,
         }

@@ -33,6 +33,10 @@ DIAGNOSIS_LABELS = {
         "A POP3 client on another device downloads the messages and deletes them from the server."
     ),
     "slow_greeting": gettext_lazy("The server greets later than the client is willing to wait."),
+    "mx_wrong": gettext_lazy(
+        "The domain's MX record names a host that has no address, so other servers cannot "
+        "deliver to it."
+    ),
     "server_down": gettext_lazy("Nothing answers on that port: the server is down."),
 }
 SETTING_LABELS = {
@@ -44,8 +48,14 @@ SETTING_LABELS = {
     "leave_copy": gettext_lazy("Leave a copy of messages on the server (or switch to IMAP)"),
     "mailbox_space": gettext_lazy("Space in the mailbox (delete or archive, or a bigger quota)"),
     "timeout": gettext_lazy("Server timeout (seconds)"),
+    "mx_record": gettext_lazy("The domain's MX record (DNS)"),
 }
 STORIES = {
+    "mx_wrong": gettext_lazy(
+        "Since the domain's DNS was moved, mail from outside to @%(domain)s never arrives; "
+        "senders get it back with “Host or domain name not found”. Mail between colleagues "
+        "still works. The domain's DNS server answers on %(host)s, port %(port)s: ask it."
+    ),
     "implicit_tls": gettext_lazy(
         "%(person)s cannot send any more. Outgoing server: %(host)s, port %(port)s, "
         "connection security STARTTLS, normal password. After a long wait the mail client "
@@ -82,6 +92,12 @@ STORIES = {
     ),
 }
 EXPLANATIONS = {
+    "mx_wrong": gettext_lazy(
+        "A sending server asks DNS for the domain's MX, then for the address of the host it "
+        "names. Here the MX names %(old_mx)s, which does not exist (NXDOMAIN), so delivery "
+        "fails, while mail.%(domain)s has an address. Fix: the MX record of %(domain)s must "
+        "name mail.%(domain)s."
+    ),
     "implicit_tls": gettext_lazy(
         "The client connected and waited for the 220 greeting before sending STARTTLS, but "
         "this port speaks TLS from the first byte: each side waited for the other. Fix: "
@@ -132,6 +148,13 @@ def _command_lines(ticket: FaultTicket, host: str, address: str) -> list[str]:
     if fault.service == "imap":
         return [
             f"openssl s_client -connect {host}:{port} -verify_hostname {host} -crlf -ign_eof",
+        ]
+    if fault.service == "dns":
+        domain = ticket.lab.domain
+        return [
+            f"dig @{host} -p {port} {domain} MX",
+            f"dig @{host} -p {port} mail.{domain} A",
+            f"nslookup -port={port} -type=MX {domain} {host}",
         ]
     if fault.service == "pop3":
         return [f"openssl s_client -starttls pop3 -connect {host}:{port} -crlf -ign_eof"]
@@ -194,6 +217,8 @@ def _explanation(run: LabRun, fault: str) -> str:
         "host": run.lab.host,
         "count": params.get("messages", ""),
         "delay": params.get("delay", ""),
+        "domain": run.lab.domain,
+        "old_mx": f"{params.get('old_mx', '')}.{run.lab.domain}",
     }
     return str(EXPLANATIONS[fault]) % values
 

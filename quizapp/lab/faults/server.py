@@ -20,6 +20,7 @@ from zope.interface import implementer
 
 from quizapp.lab.certs import generate_self_signed
 from quizapp.lab.faults.catalogue import FAULT_BY_KEY
+from quizapp.lab.faults.dns import broken_mx_zone, dns_factories
 from quizapp.lab.faults.endpoints import read_endpoints
 from quizapp.lab.server.accounts import AccountBook
 from quizapp.lab.server.auth import MailboxChecker
@@ -149,7 +150,7 @@ class FaultEndpoints(service.Service):
             self.store, self.accounts, config.domain, config.hostname, config.max_message_size
         )
         self.portal = build_portal(self.store, self.accounts, self.delivery)
-        self.listening: dict[int, tuple[dict, object]] = {}
+        self.listening: dict[int, tuple[dict, list]] = {}
         self._complained: set[tuple[int, str]] = set()
         self._loop: task.LoopingCall | None = None
 
@@ -163,7 +164,11 @@ class FaultEndpoints(service.Service):
         super().stopService()
         if self._loop is not None and self._loop.running:
             self._loop.stop()
-        stopping = [listener.stopListening() for _entry, listener in self.listening.values()]
+        stopping = [
+            listener.stopListening()
+            for _entry, listeners in self.listening.values()
+            for listener in listeners
+        ]
         self.listening.clear()
         return defer.DeferredList([d for d in stopping if d is not None])
 
@@ -174,9 +179,10 @@ class FaultEndpoints(service.Service):
             for port, entry in read_endpoints(self.config.data_dir).items()
             if self._acceptable(port, entry)
         }
-        for port, (entry, listener) in list(self.listening.items()):
+        for port, (entry, listeners) in list(self.listening.items()):
             if wanted.get(port) != entry:
-                listener.stopListening()
+                for listener in listeners:
+                    listener.stopListening()
                 del self.listening[port]
         for port, entry in wanted.items():
             if port not in self.listening:
@@ -190,19 +196,29 @@ class FaultEndpoints(service.Service):
         )
 
     def _open(self, port: int, entry: dict) -> None:
+        params, host = entry.get("params") or {}, self.config.host
+        listeners = []
         try:
-            factory, tls = self._factory(port, entry["fault"], entry.get("params") or {})
-            if tls is None:
-                listener = self.clock.listenTCP(port, factory, interface=self.config.host)
+            if entry["fault"] == "mx_wrong":
+                zone = broken_mx_zone(self.config.domain, str(params.get("old_mx", "mx-old")), host)
+                tcp, udp = dns_factories(zone)
+                listeners.append(self.clock.listenUDP(port, udp, interface=host))
+                listeners.append(self.clock.listenTCP(port, tcp, interface=host))
             else:
-                listener = self.clock.listenSSL(port, factory, tls, interface=self.config.host)
+                factory, tls = self._factory(port, entry["fault"], params)
+                if tls is None:
+                    listeners.append(self.clock.listenTCP(port, factory, interface=host))
+                else:
+                    listeners.append(self.clock.listenSSL(port, factory, tls, interface=host))
         except CannotListenError as exc:
+            for listener in listeners:
+                listener.stopListening()
             # Retried at the next poll (a port just closed may take a moment to free).
             if (port, entry["fault"]) not in self._complained:
                 self._complained.add((port, entry["fault"]))
                 log.warn("fault endpoint {port} not opened: {error}", port=port, error=exc)
             return
-        self.listening[port] = (entry, listener)
+        self.listening[port] = (entry, listeners)
         log.info("fault endpoint {fault} on port {port}", fault=entry["fault"], port=port)
 
     def _factory(self, port: int, fault: str, params: dict):
