@@ -235,6 +235,8 @@ LAB_EXTRA_PORTS = [int(p) for p in env_str("LAB_EXTRA_PORTS", "").split(",") if 
 # Lets every lab, not only the embedded one, reach loopback: for tests and a laptop
 # only; a system check refuses it when DEBUG is off.
 LAB_LOOPBACK_LABS = env_bool("LAB_LOOPBACK_LABS", False)
+# Exercise 4: how late the "slow greeting" fault greets (tests make it short).
+LAB_FAULT_GREETING_DELAY = float(env_str("LAB_FAULT_GREETING_DELAY", "30"))
 
 LOGGING = {
     "version": 1,

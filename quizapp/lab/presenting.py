@@ -33,6 +33,7 @@ RUN_ERRORS = {
     "internal": gettext_lazy("The check failed on our side; the error was logged. Try later."),
     "expired": gettext_lazy("The check never finished (the site was probably restarted)."),
     "no_mailbox": gettext_lazy("You have no mailbox on this lab."),
+    "no_ticket": gettext_lazy("This answer belongs to no open ticket of yours."),
 }
 MAILBOX_ERRORS = {
     "greeting": gettext_lazy("The IMAP server did not greet as expected."),

@@ -6,6 +6,7 @@ from typing import TextIO
 from twisted.application import internet, service
 from twisted.logger import globalLogBeginner, textFileLogObserver
 
+from quizapp.lab.faults.server import FaultEndpoints
 from quizapp.lab.server.accounts import AccountBook
 from quizapp.lab.server.config import ROLE_BY_KEY, LabServerConfig, describe_ports
 from quizapp.lab.server.imap import ImapFactory
@@ -48,6 +49,8 @@ def build_services(config: LabServerConfig) -> service.MultiService:
             child = internet.TCPServer(port, factory, interface=config.host)
         child.setName(key)
         child.setServiceParent(parent)
+    # Exercise 4's per-trainee faulty endpoints, opened as the site asks (faults.json).
+    FaultEndpoints(config, tls_options).setServiceParent(parent)
     return parent
 
 
