@@ -53,6 +53,10 @@ HOP_ROLES = {
     ),
     "relay": gettext_lazy("MTA → MTA: one mail server passed the message to the next."),
     "delivery": gettext_lazy("MTA → MDA: the delivery agent filed the message in the mailbox."),
+    "untrusted": gettext_lazy(
+        "Written before the message reached the lab: anyone can write a Received: header, so "
+        "the lab does not take this one at its word."
+    ),
 }
 SEND_VERDICTS = {
     "not_found": gettext_lazy(
@@ -66,11 +70,20 @@ SEND_VERDICTS = {
         "Your message arrived, but not through authenticated submission: send it again "
         "through the submission port, after AUTH."
     ),
+    "appended": gettext_lazy(
+        "Your message is in the INBOX, but it was placed there with IMAP APPEND, not sent: "
+        "send it through the submission port, after AUTH, as a mail client does."
+    ),
 }
 FIRST_FINDINGS = {
     "gone": gettext_lazy(
         "Message 1 is no longer on the server: POP3 downloaded it and deleted it (DELE "
         "takes effect at QUIT)."
+    ),
+    "deleted_imap": gettext_lazy(
+        "Message 1 is no longer on the server, but it was deleted over IMAP (\\Deleted then "
+        "EXPUNGE), not downloaded by POP3. Send yourself the practice messages again and "
+        "download message 1 with POP3 without leaving a copy (RETR then DELE, then QUIT)."
     ),
     "kept_seen": gettext_lazy(
         "Message 1 is still on the server, marked read: it was read, but a copy was left "
@@ -94,6 +107,10 @@ FIRST_DEVICE = {
     "gone": gettext_lazy(
         "A second device (your phone) will never see message 1: it now exists only on the "
         "computer that downloaded it."
+    ),
+    "deleted_imap": gettext_lazy(
+        "A second device will not see message 1 either: deleted over IMAP, it is gone for "
+        "every client, and no computer kept a copy."
     ),
     "kept_seen": gettext_lazy("A second device still sees message 1: it stayed on the server."),
     "kept_unseen": gettext_lazy("A second device still sees message 1: it stayed on the server."),

@@ -39,7 +39,10 @@ SMTP_CODES = {
     550: _("Refused: mailbox unavailable, unknown user or relaying denied."),
     551: _("User not local: the server will not forward the message."),
     552: _("Message too big for the mailbox or the server's SIZE limit."),
-    553: _("Mailbox name not allowed (bad address syntax)."),
+    553: _(
+        "Mailbox name not allowed: bad address syntax, or (5.7.1) a sender address the "
+        "logged-in user does not own."
+    ),
     554: _("Transaction failed, or the server refuses this connection."),
     555: _("MAIL FROM or RCPT TO parameters not recognised."),
     556: _("The domain does not accept mail."),
