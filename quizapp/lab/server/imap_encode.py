@@ -12,6 +12,7 @@ charset=us-ascii``, ``7bit``; an ENVELOPE field that is absent is NIL, and ``sen
 """
 
 import base64
+import codecs
 import email
 import email.message
 import email.policy
@@ -41,12 +42,17 @@ def imap_list(items) -> bytes:
     return b"(" + b" ".join(items) + b")" if items else b"NIL"
 
 
+def _latin1_fallback(error: UnicodeDecodeError) -> tuple[str, int]:
+    return error.object[error.start : error.end].decode("latin-1"), error.end
+
+
+codecs.register_error("facteur-latin1", _latin1_fallback)
+
+
 def decode_octets(data: bytes) -> str:
-    """Return header octets as text: UTF-8 (RFC 6532) if they are, else Latin-1."""
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        return data.decode("latin-1")
+    """Return header octets as text: UTF-8 (RFC 6532) where they are, Latin-1 byte by byte
+    where they are not (what a relay that let stray 8-bit through most likely carried)."""
+    return data.decode("utf-8", "facteur-latin1")
 
 
 def encoded_words(text: str) -> str:
