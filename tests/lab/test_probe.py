@@ -69,21 +69,36 @@ def test_greeting_dripped_slowly_but_finished_in_time_is_read_whole():
     assert result.error == ""
 
 
-def test_greeting_dripped_forever_is_cut_at_the_deadline():
+def test_greeting_dripped_forever_is_cut_at_the_deadline_and_called_misbehaving():
     result = probe_one(fake.dripping(1000, 0.2))
 
     assert result.state == PortState.OPEN
-    assert result.protocol == Protocol.SMTP
-    assert result.error == "timeout"
+    assert result.protocol == Protocol.UNKNOWN  # never a full greeting: not graded as SMTP
+    assert result.error == "misbehaving"
+    assert result.greeting.startswith("220-lab.test")
     assert within_deadline(result)
+
+
+def test_an_unterminated_banner_is_unknown_not_smtp():
+    async def unterminated(reader, writer):
+        writer.write(b"220 mail.lab.test ESMTP but no line end")
+        await reader.read()
+
+    result = probe_one(unterminated)
+
+    assert (result.state, result.protocol, result.error) == (
+        PortState.OPEN,
+        Protocol.UNKNOWN,
+        "misbehaving",
+    )
 
 
 def test_endless_greeting_is_cut_at_the_line_limit():
     result = probe_one(fake.endless)
 
     server_lines = [line for line in result.transcript if line.direction == "S"]
-    assert result.protocol == Protocol.SMTP
-    assert result.error == "too_long"
+    assert result.protocol == Protocol.UNKNOWN
+    assert result.error == "misbehaving"
     assert len(server_lines) <= MAX_REPLY_LINES + 1
     assert result.elapsed < 0.5
 

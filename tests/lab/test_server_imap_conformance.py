@@ -143,8 +143,7 @@ def test_move_and_copy_report_copyuid_and_uid_expunge_removes_only_what_is_named
     client = imap(lab_server, mailbox)
     client.select("INBOX")
 
-    status, data = client.uid("MOVE", "1", "Trash")
-    assert status == "OK"
+    assert client.uid("MOVE", "1", "Trash")[0] == "OK"
     assert re.search(rb"\[COPYUID \d+ 1 1\]", b" ".join(response_code(client, "OK")))
     copied = client._simple_command("UID", "COPY", "2:3", "Drafts")  # keeps the tagged text
     assert copied[1][0].startswith(b"[COPYUID")

@@ -81,14 +81,16 @@ def test_imap_closes_with_bye_after_three_failed_logins(lab_server, mailbox):
 
 def test_commands_pipelined_behind_a_failed_login_wait_for_its_answer(lab_server, mailbox):
     context = lab_server.tls_context()
-    with socket.create_connection((HOST, lab_server.port("imaps")), timeout=5) as raw:
-        with context.wrap_socket(raw, server_hostname="mail.lab.facteur.test") as sock:
-            sock.recv(1024)
-            sock.sendall(b"a LOGIN " + mailbox.name.encode() + b" wrong\r\nb NOOP\r\n")
-            data = b""
-            while b"b OK" not in data:
-                try:
-                    data += sock.recv(4096)
-                except (TimeoutError, ssl.SSLError):
-                    break
+    with (
+        socket.create_connection((HOST, lab_server.port("imaps")), timeout=5) as raw,
+        context.wrap_socket(raw, server_hostname="mail.lab.facteur.test") as sock,
+    ):
+        sock.recv(1024)
+        sock.sendall(b"a LOGIN " + mailbox.name.encode() + b" wrong\r\nb NOOP\r\n")
+        data = b""
+        while b"b OK" not in data:
+            try:
+                data += sock.recv(4096)
+            except (TimeoutError, ssl.SSLError):
+                break
     assert data.index(b"a NO") < data.index(b"b OK")

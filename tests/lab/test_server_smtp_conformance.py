@@ -1,5 +1,6 @@
-"""The lab's SMTP server against RFC 5321 and friends, through smtplib and raw sockets (issue 14, 5)."""
+"""The lab's SMTP server against RFC 5321 and friends, by smtplib and raw sockets (issue 14, 5)."""
 
+import contextlib
 import smtplib
 import socket
 
@@ -75,7 +76,7 @@ def test_smtputf8_lets_a_utf8_sender_through():
 
 def test_the_sender_must_be_the_logged_in_users_own_address():
     check_sender_owned("Alice@Lab.Facteur.Test", "alice", "lab.facteur.test")
-    with pytest.raises(SmtpReply, match="5.7.1"):
+    with pytest.raises(SmtpReply, match=r"5\.7\.1"):
         check_sender_owned("bob@lab.facteur.test", "alice", "lab.facteur.test")
 
 
@@ -131,10 +132,8 @@ def test_every_reply_of_a_whole_session_carries_an_enhanced_code(lab_server, mai
 def test_a_long_line_flood_closes_the_connection(lab_server):
     with socket.create_connection((HOST, lab_server.port("smtp")), timeout=5) as sock:
         sock.recv(1024)
-        try:
+        with contextlib.suppress(ConnectionError):  # the server may close mid-flood
             sock.sendall(b"X" * 100_000)
-        except ConnectionError:
-            pass
         data = b""
         try:
             while chunk := sock.recv(4096):

@@ -155,8 +155,15 @@ async def _greeting(dialogue: Dialogue, nudge: bool) -> list[str]:
         lines = await conn.read_reply(
             _greeting_complete, dialogue.deadline.remaining(), dialogue.status
         )
-    finally:
+    except BaseException:
         _identify(result, conn.last_reply)
+        if conn.last_reply and result.protocol != Protocol.OTHER:
+            # An unterminated, endless or enormous banner: it started like a mail server
+            # but never finished its greeting, so it is not graded as one.
+            result.protocol = Protocol.UNKNOWN
+            result.error = "misbehaving"
+        raise
+    _identify(result, lines)
     return lines
 
 
@@ -281,7 +288,12 @@ def _record_error(dialogue: Dialogue, exc: BaseException) -> bool:
     else:
         transcript.note(code)
     result.error = result.error or code
-    if result.protocol == Protocol.UNKNOWN and code in ("timeout", "closed", "reset"):
+    misbehaving = result.error == "misbehaving"
+    if (
+        result.protocol == Protocol.UNKNOWN
+        and code in ("timeout", "closed", "reset")
+        and not misbehaving
+    ):
         result.state = PortState.NO_GREETING
     return code in ("timeout", "too_long")
 

@@ -75,6 +75,10 @@ ERRORS = {
     "timeout": _("The server did not answer completely in time."),
     "deadline": _("The check of this port took too long and was stopped."),
     "too_long": _("The reply was too long; reading stopped."),
+    "misbehaving": _(
+        "Unknown / misbehaving: the server started a banner but never finished a greeting "
+        "(unterminated, endless or enormous), so the site does not say which protocol it is."
+    ),
     "closed": _("The server closed the connection."),
     "reset": _("The server reset the connection in the middle of the dialogue."),
     "not_tls": _("Something answers on this port but neither greets nor speaks TLS."),
