@@ -218,6 +218,14 @@ def _caps_view(label: str, caps: dict | None) -> dict | None:
     }
 
 
+def _security_text(result: dict) -> str:
+    text = str(replycodes.SECURITY.get(result["security"], ""))
+    required = result.get("tls_required")
+    if result["security"] != "starttls" or required is None:
+        return text
+    return f"{text}, {replycodes.TLS_REQUIRED[required]}"
+
+
 def _found(result: dict) -> dict:
     protocol = result["protocol"]
     kind = result.get("other_kind", "")
@@ -229,7 +237,7 @@ def _found(result: dict) -> dict:
     return {
         "state": str(replycodes.STATES.get(result["state"], result["state"])),
         "protocol": f"{protocol_label} ({kind})" if kind else protocol_label,
-        "security": str(replycodes.SECURITY.get(result["security"], "")),
+        "security": _security_text(result),
         "upgrade": str(replycodes.UPGRADES.get(result["upgrade"], ""))
         if result["security"] == "starttls"
         else "",

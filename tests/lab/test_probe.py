@@ -195,8 +195,22 @@ def test_smtp_dialogue_sends_only_fixed_commands_and_ends_with_quit(tls_context)
     result = probe_one(fake.smtp(tls_context))
 
     sent = client_lines(result)
-    assert set(sent) == {f"EHLO {EHLO_NAME}", "STARTTLS", "QUIT"}
+    assert set(sent) == {f"EHLO {EHLO_NAME}", "MAIL FROM:<>", "RSET", "STARTTLS", "QUIT"}
     assert sent[-1] == "QUIT"
+
+
+def test_required_and_optional_starttls_are_told_apart_by_mail_before_tls(tls_context):
+    optional = probe_one(fake.smtp(tls_context))
+    required = probe_one(fake.smtp(tls_context, require_tls=True))
+
+    assert optional.security == required.security == Security.STARTTLS
+    assert (optional.tls_required, required.tls_required) == (False, True)
+    assert "RSET" not in client_lines(required)  # nothing to reset after a 530
+
+
+def test_pop3_and_imap_say_whether_tls_is_required_in_their_lists(tls_context):
+    assert probe_one(fake.imap(tls_context)).tls_required is True  # LOGINDISABLED
+    assert probe_one(fake.pop3(tls_context)).tls_required is True  # no USER before STLS
 
 
 def test_lines_after_the_handshake_are_marked_tls(tls_context):

@@ -6,6 +6,7 @@ import socket
 
 import pytest
 
+from quizapp.lab.probe import PortTarget, Security, probe
 from quizapp.lab.server.smtp_replies import (
     SmtpReply,
     check_mail_parameters,
@@ -161,3 +162,12 @@ def test_a_submitted_message_is_filed_with_the_servers_own_record_of_it(lab_serv
     assert info.origin["login"] == mailbox.name
     assert info.origin["tls"].startswith("TLSv1")
     assert info.origin["peer"] == HOST
+
+
+def test_the_prober_tells_the_optional_starttls_relay_from_the_required_submission(lab_server):
+    targets = [PortTarget(HOST, lab_server.port(role), False) for role in ("smtp", "submission")]
+
+    relay_port, submission_port = probe(targets, allowed_networks=["127.0.0.1/32"])
+
+    assert relay_port.security == submission_port.security == Security.STARTTLS
+    assert (relay_port.tls_required, submission_port.tls_required) == (False, True)

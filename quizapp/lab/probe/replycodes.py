@@ -118,6 +118,11 @@ SECURITY = {
     Security.UNKNOWN: _("unknown"),
 }
 
+TLS_REQUIRED = {
+    True: _("required: nothing is accepted before TLS (530, LOGINDISABLED)"),
+    False: _("optional: the server also accepts mail or logins in clear text"),
+}
+
 UPGRADES = {
     Upgrade.NOT_OFFERED: _("not offered"),
     Upgrade.DONE: _("upgrade to TLS succeeded"),
