@@ -1,7 +1,10 @@
+from types import SimpleNamespace
+
 import pytest
 from twisted.mail import imap4
 
-from quizapp.lab.server.imap import fetch_marks_seen, partial
+from quizapp.lab.server.imap import fetch_marks_seen
+from quizapp.lab.server.imap_fetch import fetch_item
 from quizapp.lab.server.imap_mailbox import InboxView
 from quizapp.lab.server.store import SEEN, MailStore
 
@@ -30,8 +33,9 @@ def test_peeking_or_reading_metadata_does_not(query):
 
 def test_partial_returns_the_slice_and_labels_it_with_its_origin():
     item = parse(b"BODY.PEEK[]<3.4>")[0]
-    assert partial(item, b"0123456789") == (b"BODY[]<3>", b"3456")
-    assert partial(parse(b"BODY[]")[0], b"abc") == (b"BODY[]", b"abc")
+    message = SimpleNamespace(raw=b"0123456789", uid=1, flags=[], arrived=0.0)
+    assert fetch_item(message, item) == b"BODY[]<3> {4}\r\n3456"
+    assert fetch_item(message, parse(b"BODY[]")[0]) == b"BODY[] {10}\r\n0123456789"
 
 
 class Recorder:
@@ -97,8 +101,6 @@ class _OneBrokenMessage:
 
 
 def test_a_message_that_cannot_be_fetched_costs_a_no_never_the_session():
-    from types import SimpleNamespace
-
     from twisted.internet.testing import StringTransport
 
     from quizapp.lab.server.imap import LabIMAP4Server

@@ -52,15 +52,6 @@ def fetch_marks_seen(query: list) -> bool:
     return False
 
 
-def partial(item, data: bytes) -> tuple[bytes, bytes]:
-    """Return (response label, octets) of a BODY section, honouring ``<start.length>``."""
-    label = item.getBytes()
-    if item.partialBegin is None:
-        return label, data
-    label = label[: label.rindex(b"<")] + b"<%d>" % item.partialBegin
-    return label, data[item.partialBegin : item.partialBegin + item.partialLength]
-
-
 class LabIMAP4Server(imap4.IMAP4Server):
     """Twisted's IMAP4 server with the lab's rules (see the module docstring)."""
 
