@@ -15,7 +15,7 @@ from twisted.cred.portal import IRealm, Portal
 from twisted.internet import defer, task
 from twisted.internet.error import CannotListenError
 from twisted.logger import Logger
-from twisted.mail import pop3, smtp
+from twisted.mail import pop3
 from zope.interface import implementer
 
 from quizapp.lab.certs import generate_self_signed
@@ -34,6 +34,7 @@ from quizapp.lab.server.smtp import (
     SUBMISSIONS,
     Delivery,
     LabESMTP,
+    Refusal,
     SmtpFactory,
 )
 from quizapp.lab.server.store import MailStore, write_atomically
@@ -104,13 +105,11 @@ class FullMailboxDelivery(Delivery):
     full: str = ""
     code: int = 452
 
-    def validateTo(self, user: smtp.User):
-        address = str(user.dest)
+    def accept(self, address: str, sender: str, session):
         if address.lower().rpartition("@")[0] == self.full:
             status = "4.2.2" if self.code < 500 else "5.2.2"
-            text = f"{status} <{address}>: Mailbox full, quota exceeded"
-            raise smtp.SMTPBadRcpt(address, self.code, text)
-        return super().validateTo(user)
+            raise Refusal(self.code, f"{status} <{address}>: Mailbox full, quota exceeded")
+        return super().accept(address, sender, session)
 
 
 class EmptiedPop3Mailbox(Pop3Mailbox):

@@ -25,14 +25,16 @@ def build_factories(config: LabServerConfig, tls_options) -> dict:
     accounts = AccountBook(config.data_dir)
     delivery = Delivery(store, accounts, config.domain, config.hostname, config.max_message_size)
     portal = build_portal(store, accounts, delivery)
+    delay = config.login_failure_delay
+    size = config.max_message_size
     return {
-        "smtp": SmtpFactory(RELAY, delivery, portal, tls_options),
-        "submission": SmtpFactory(SUBMISSION, delivery, portal, tls_options),
-        "submissions": SmtpFactory(SUBMISSIONS, delivery, portal, tls_options),
-        "pop3": Pop3Factory(portal, tls_options, implicit_tls=False),
-        "pop3s": Pop3Factory(portal, tls_options, implicit_tls=True),
-        "imap": ImapFactory(portal, tls_options, False, config.max_message_size),
-        "imaps": ImapFactory(portal, tls_options, True, config.max_message_size),
+        "smtp": SmtpFactory(RELAY, delivery, portal, tls_options, delay),
+        "submission": SmtpFactory(SUBMISSION, delivery, portal, tls_options, delay),
+        "submissions": SmtpFactory(SUBMISSIONS, delivery, portal, tls_options, delay),
+        "pop3": Pop3Factory(portal, tls_options, implicit_tls=False, login_delay=delay),
+        "pop3s": Pop3Factory(portal, tls_options, implicit_tls=True, login_delay=delay),
+        "imap": ImapFactory(portal, tls_options, False, size, login_delay=delay),
+        "imaps": ImapFactory(portal, tls_options, True, size, login_delay=delay),
     }
 
 
