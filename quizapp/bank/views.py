@@ -2,15 +2,18 @@ import logging
 
 from django.contrib import messages
 from django.http import Http404, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import content_disposition_header
 from django.utils.translation import get_language_info
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
 
 from quizapp.accounts.decorators import trainer_required
 from quizapp.bank import formats
+from quizapp.bank.formats.media import EXTENSIONS as MEDIA_EXTENSIONS
 from quizapp.bank.forms import ImportForm
+from quizapp.bank.models import Media
 from quizapp.bank.native import BankImportError
 from quizapp.bank.services import export_items, import_questions
 
@@ -89,4 +92,17 @@ def export(request, format: str, lang: str):
     response["Content-Disposition"] = content_disposition_header(True, filename)
     response["X-Facteur-Left-Out"] = ",".join(skipped.key for skipped in summary)
     logger.info("%s exported %s (%s)", request.user.get_username(), format, lang)
+    return response
+
+
+@require_GET
+def media(request, name: str):
+    """Return an imported image; its name is its SHA-256, so it never changes."""
+    sha, _dot, extension = name.partition(".")
+    image = get_object_or_404(Media, sha256=sha)
+    if MEDIA_EXTENSIONS.get(image.content_type) != extension:
+        raise Http404
+    response = HttpResponse(bytes(image.data), content_type=image.content_type)
+    response["Cache-Control"] = "public, max-age=31536000, immutable"
+    response["X-Content-Type-Options"] = "nosniff"
     return response

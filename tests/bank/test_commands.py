@@ -38,7 +38,8 @@ def test_export_writes_moodle_xml_in_the_chosen_language_to_a_file(sample_bank, 
 def test_export_names_on_stderr_what_gift_cannot_express(sample_bank):
     out, err = run("export_questions", "--format", "gift")
     assert "not exported: ordering-dialogue: GIFT has no ordering questions" in err
-    assert "8 question(s) exported, 1 left out (gift)." in err
+    assert "not exported: short-case: GIFT has no case-sensitive short answers" in err
+    assert "13 question(s) exported, 2 left out (gift)." in err
     assert "::single-587::" in out and "ordering-dialogue" not in out
 
 
