@@ -226,7 +226,8 @@ def _texts(text: str, html: bool = False) -> dict:
     text, html = _format(text, html)
     text = _restore(text)
     return {
-        lang: html_to_text(value) if html else value.strip()
+        # Escaped newlines are text (a transcript may end with one): no strip here.
+        lang: html_to_text(value) if html else value
         for lang, value in split_languages(text).items()
     }
 

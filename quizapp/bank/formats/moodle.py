@@ -18,6 +18,7 @@ combined feedback, old images...) becomes a warning. A file is parsed with
 defusedxml: no entities, no external DTD.
 """
 
+import math
 from collections.abc import Sequence
 from xml.etree import ElementTree as ET
 
@@ -247,7 +248,7 @@ class _Question:
         raw = element.findtext("text") or ""
         html = element.get("format", default_format) == "html"
         return {
-            lang: html_to_text(text, self.images, self.dropped) if html else text.strip()
+            lang: html_to_text(text, self.images, self.dropped) if html else text
             for lang, text in split_languages(raw).items()
         }
 
@@ -425,14 +426,14 @@ def _read_payload(element) -> dict | None:
 def _losses(q: _Question) -> None:
     """Note what Moodle's question holds that Facteur does not keep."""
     element = q.element
-    penalty = (element.findtext("penalty") or "").strip()
-    if penalty and float(penalty or 0) not in (0.0, DEFAULT_PENALTY, 1.0):
+    penalty = _float(element.findtext("penalty"), 0.0)
+    if penalty not in (0.0, DEFAULT_PENALTY, 1.0):
         message = _("its penalty per wrong try (%(penalty)s %%) is not kept")
-        q.warnings.append(message % {"penalty": percent(float(penalty) * 100)})
-    grade = (element.findtext("defaultgrade") or "1").strip()
-    if grade and float(grade or 1) != 1.0:
+        q.warnings.append(message % {"penalty": percent(penalty * 100)})
+    grade = _float(element.findtext("defaultgrade"), 1.0)
+    if grade != 1.0:
         message = _("its default mark (%(grade)s) is not kept: every question counts 1")
-        q.warnings.append(message % {"grade": percent(float(grade))})
+        q.warnings.append(message % {"grade": percent(grade)})
     if any((element.findtext(f"{name}/text") or "").strip() for name in COMBINED_FEEDBACK):
         q.warnings.append(_("its combined feedback (right, partly right, wrong) is not kept"))
     if element.find("image") is not None or element.find("image_base64") is not None:
@@ -441,6 +442,14 @@ def _losses(q: _Question) -> None:
     if foreign:
         message = _("its tags are not kept: %(tags)s")
         q.warnings.append(message % {"tags": ", ".join(foreign)})
+
+
+def _float(raw: str | None, default: float) -> float:
+    try:
+        value = float((raw or "").strip() or default)
+    except ValueError:
+        return default
+    return value if math.isfinite(value) else default
 
 
 def _tag_texts(element) -> list[str]:
