@@ -6,5 +6,4 @@ app_name = "bank"
 urlpatterns = [
     path("import-export/", views.import_export, name="import_export"),
     path("export/<str:format>/<str:lang>/", views.export, name="export"),
-    path("media/<str:name>", views.media, name="media"),
 ]

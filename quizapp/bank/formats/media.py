@@ -55,4 +55,4 @@ def decode(name: str, encoded: str) -> tuple[str, str, bytes]:
 
 def url(sha256: str, content_type: str) -> str:
     """Return where the site serves a stored image."""
-    return reverse("bank:media", kwargs={"name": f"{sha256}.{EXTENSIONS[content_type]}"})
+    return reverse("question_media", kwargs={"name": f"{sha256}.{EXTENSIONS[content_type]}"})
