@@ -1,12 +1,15 @@
 """Workflows on the question bank: importing and exporting items."""
 
+import hashlib
+import json
 import re
 
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from course.models import Section, Topic
-from quizapp.bank.models import Media, Misconception, Question
+from quizapp.bank import formats
+from quizapp.bank.models import CategoryMapping, Media, Misconception, PendingImport, Question
 from quizapp.bank.native import (
     KEY_PATTERN,
     BankImportError,
@@ -178,3 +181,47 @@ def preview(*, reading, update: bool) -> dict:
         "drafts": sorted(undeclared_misconceptions(reading.questions, reading.misconceptions)),
         "without_explanation": reading.without_explanation(),
     }
+
+
+def remembered_mapping(paths: list[str]) -> dict[str, tuple[str, str]]:
+    """Return the topic and section slugs chosen last time for these Moodle categories."""
+    rows = CategoryMapping.objects.filter(path__in=paths).select_related("topic", "section")
+    return {row.path: (row.topic.slug, row.section.slug if row.section else "") for row in rows}
+
+
+def read_pending(pending: PendingImport, mapping: dict[str, tuple[str, str]]) -> formats.Reading:
+    """Return the reading of a file waiting for confirmation, with the trainer's mapping."""
+    return formats.read_report(
+        pending.text, pending.format or None, mapping=mapping, strict=pending.strict
+    )
+
+
+def report_digest(reading: formats.Reading, report: dict) -> str:
+    """Return a fingerprint of exactly what a preview showed and would import."""
+    shown = {"questions": reading.questions, "report": report, "skipped": reading.skipped}
+    data = json.dumps(shown, sort_keys=True, default=str, ensure_ascii=False)
+    return hashlib.sha256(data.encode()).hexdigest()
+
+
+@transaction.atomic
+def confirm_import(
+    *, pending: PendingImport, reading: formats.Reading, mapping: dict[str, tuple[str, str]]
+) -> dict[str, int]:
+    """Import what the trainer saw, remember their category mapping, forget the file."""
+    counts = import_questions(
+        questions=reading.questions,
+        misconceptions=reading.misconceptions,
+        update=pending.replace,
+        labels=reading.labels,
+        media=reading.media,
+        drafts=True,
+    )
+    topics = {t.slug: t for t in Topic.objects.all()}
+    sections = {s.slug: s for s in Section.objects.only("id", "slug")}
+    for path, (topic, section) in mapping.items():
+        if topic in topics:
+            CategoryMapping.objects.update_or_create(
+                path=path, defaults={"topic": topics[topic], "section": sections.get(section)}
+            )
+    pending.delete()
+    return {**counts, "skipped": len(reading.skipped)}

@@ -101,6 +101,9 @@ def read_report(
         raise BankImportError([_unsupported_error(s) for s in reading.skipped])
     if not reading.questions and not reading.skipped:
         raise BankImportError([_("the file holds no question")])
+    if not reading.questions:
+        message = _("the file holds no question Facteur can import")
+        raise BankImportError([message, *(_unsupported_error(s) for s in reading.skipped)])
     _place(reading, mapping or {}, list(default_topics))
     return reading
 
