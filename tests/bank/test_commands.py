@@ -109,3 +109,16 @@ def test_load_questions_loads_nothing_when_one_question_is_wrong(make_course, tm
     with pytest.raises(CommandError, match="nothing loaded: 1 error"):
         call_command("load_questions", "--source", source, stderr=io.StringIO())
     assert Question.objects.count() == 0
+
+
+def test_import_skips_what_facteur_lacks_and_says_so_unless_strict(make_course, tmp_path):
+    make_course()
+    source = tmp_path / "hand.gift.txt"
+    source.write_text("::E:: Décrivez.{}\n\n::V:: Vrai ?{T}\n", encoding="utf-8")
+    out, err = run("import_questions", source, "--topic", "smtp-roles")
+    assert out.strip() == "created: 1, updated: 0, kept: 0"
+    assert "skipped: E (essay, line 1)" in err
+    Question.objects.all().delete()
+    with pytest.raises(CommandError):
+        call_command("import_questions", source, "--strict", stderr=io.StringIO())
+    assert Question.objects.count() == 0
