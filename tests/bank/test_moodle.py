@@ -255,7 +255,9 @@ def test_a_case_sensitive_short_answer_with_a_wildcard_is_kept():
     assert item["answers"] == [{"text": "STAR*", "fraction": 1.0}]
 
 
-PNG = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg=="
+PNG = (  # a 1x1 PNG
+    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg=="
+)
 
 
 def test_an_embedded_image_is_kept_as_a_checked_file_and_an_outside_one_is_reported():
