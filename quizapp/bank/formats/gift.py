@@ -174,7 +174,8 @@ def _question(item: dict, lang: str, label) -> str:
     prefix, lines = WRITERS[item["type"]](item, lang, label)
     text = escape(shown_text(item["text"], lang))
     explanation = escape(shown_text(item["explanation"], lang))
-    body = "".join(f"\t{line}\n" for line in [*lines, f"####{explanation}"])
+    general = [f"####{explanation}"] if explanation else []  # Moodle's is optional
+    body = "".join(f"\t{line}\n" for line in [*lines, *general])
     head = f"::{escape(item['key'])}::[markdown]{text}{{{prefix}\n"
     return "\n".join([*_comments(item, lang), head + body + "}"])
 
