@@ -59,6 +59,7 @@ RESTORE = {PLACEHOLDERS[char]: value for char, value in ESCAPED.items()}
 WEIGHT = re.compile(r"^%(-?\d+(?:\.\d*)?)%")
 FORMATS = re.compile(r"^\[(html|moodle|plain|markdown)\]")
 FULL = 99.99
+IMAGE = re.compile(r"""<img\b[^>]*?\bsrc\s*=\s*["']([^"']+)""", re.IGNORECASE)
 
 
 # Writing ------------------------------------------------------------------
@@ -487,6 +488,10 @@ def read(text: str, *, default_topics: Sequence[str] = ()) -> Reading:
         except FormatError as error:
             errors.append(_("%(question)s: %(message)s") % {"question": shown, "message": error})
             continue
+        for src in IMAGE.findall(_restore(escaped)):
+            warnings.append(
+                _("its image %(src)s is not kept: GIFT carries no images") % {"src": src}
+            )
         foreign = [t for t in extras.tags if not t.startswith("facteur-")]
         if foreign:
             warnings.append(_("its tags are not kept: %(tags)s") % {"tags": ", ".join(foreign)})
