@@ -1,6 +1,7 @@
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from course.models import Section, Topic
 from quizapp.bank import formats
@@ -52,17 +53,17 @@ class MappingForm(forms.Form):
         sections = Section.objects.order_by("order")
         for number, (path, count) in enumerate(paths):
             topic, section = initial_mapping.get(path, ("", ""))
-            name = path or _("(no category)")
+            # The fieldset's legend names the category; the labels say what to choose.
             self.fields[f"topic-{number}"] = forms.ModelChoiceField(
-                label=_("Topic for “%(path)s” (%(count)s questions)")
-                % {"path": name, "count": count},
+                label=ngettext("Topic (%(count)s question)", "Topic (%(count)s questions)", count)
+                % {"count": count},
                 queryset=topics,
                 to_field_name="slug",
                 initial=topic or None,
                 empty_label=_("— choose a topic —"),
             )
             self.fields[f"section-{number}"] = forms.ModelChoiceField(
-                label=_("Course section for “%(path)s” (optional)") % {"path": name},
+                label=_("Course section (optional)"),
                 queryset=sections,
                 to_field_name="slug",
                 required=False,

@@ -164,9 +164,10 @@ def preview(*, reading, update: bool) -> dict:
     The same validation as the import runs, so that a preview without errors
     is an import that succeeds (unless the bank changes in between).
     """
-    errors = validate_items(
-        reading.questions, reading.misconceptions, labels=reading.labels, drafts=True
-    )
+    # Items still waiting for a topic are counted apart, not listed as one error each.
+    waiting = [q for q in reading.questions if not q.get("topics")]
+    ready = [q for q in reading.questions if q.get("topics")]
+    errors = validate_items(ready, reading.misconceptions, labels=reading.labels, drafts=True)
     existing = set(
         Question.objects.filter(key__in=[q["key"] for q in reading.questions]).values_list(
             "key", flat=True
@@ -175,6 +176,7 @@ def preview(*, reading, update: bool) -> dict:
     keys = [q["key"] for q in reading.questions]
     return {
         "errors": errors,
+        "waiting": [reading.labels.get(q["key"], q["key"]) for q in waiting],
         "created": [reading.labels.get(k, k) for k in keys if k not in existing],
         "updated": [reading.labels.get(k, k) for k in keys if k in existing and update],
         "kept": [reading.labels.get(k, k) for k in keys if k in existing and not update],

@@ -102,7 +102,7 @@ def preview(request, pk):
     if request.method == "POST" and "confirm" in request.POST:
         if request.POST.get("digest") != digest:
             notice, status = _("What would be imported has changed: check it, then confirm."), 409
-        elif form.is_valid() and not report["errors"]:
+        elif form.is_valid() and not report["errors"] and not report["waiting"]:
             counts = services.confirm_import(pending=pending, reading=reading, mapping=mapping)
             logger.info("%s imported questions: %s", request.user.get_username(), counts)
             message = _(

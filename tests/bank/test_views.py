@@ -104,7 +104,8 @@ def test_a_foreign_file_shows_its_categories_skips_and_gaps_before_anything_is_i
     assert "$course$/top/Relais" in preview.text
     assert "Essai" in preview.text and "essay" in preview.text and "line 5" in preview.text
     assert "no general feedback" in preview.text
-    assert any("no topic" in error for error in preview.context["report"]["errors"])
+    assert len(preview.context["report"]["waiting"]) == 2  # a topic to choose first
+    assert "2 questions wait for a topic" in preview.text
     assert Question.objects.count() == 0
 
 
@@ -120,7 +121,7 @@ def test_the_chosen_topic_is_used_and_remembered_for_the_next_import(trainer_cli
     response = trainer_client.post(PAGE, {"file": upload(FOREIGN_GIFT, "again.txt")})
     preview = trainer_client.get(response["Location"])
     assert preview.context["form"]["topic-0"].initial == "smtp-roles"
-    assert preview.context["report"]["errors"] == []
+    assert preview.context["report"]["errors"] == [] and preview.context["report"]["waiting"] == []
 
 
 def test_a_confirmation_that_no_longer_matches_the_report_imports_nothing(

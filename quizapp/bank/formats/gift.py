@@ -495,7 +495,10 @@ def read(text: str, *, default_topics: Sequence[str] = ()) -> Reading:
         foreign = [t for t in extras.tags if not t.startswith("facteur-")]
         if foreign:
             warnings.append(_("its tags are not kept: %(tags)s") % {"tags": ", ".join(foreign)})
-        reading.warnings += [f"{shown}: {warning}" for warning in warnings]
+        reading.warnings += [
+            _("%(question)s: %(message)s") % {"question": shown, "message": warning}
+            for warning in warnings
+        ]
         items.append(item)
         candidates.append(key_candidate(idnumber, title or item["text"]["fr"][:60]))
         item["_label"], item["_category"] = shown, category

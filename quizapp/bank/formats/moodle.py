@@ -538,7 +538,10 @@ def read(text: str, *, default_topics: Sequence[str] = ()) -> Reading:
             continue
         items.append(item)
         candidates.append(key_candidate(element.findtext("idnumber") or "", name))
-        reading.warnings += [f"{shown}: {warning}" for warning in q.warnings]
+        reading.warnings += [
+            _("%(question)s: %(message)s") % {"question": shown, "message": warning}
+            for warning in q.warnings
+        ]
         reading.media.update(q.media)
         item["_label"], item["_category"] = shown, category
     if errors:
