@@ -208,8 +208,15 @@ def report_digest(reading: formats.Reading, report: dict) -> str:
 @transaction.atomic
 def confirm_import(
     *, pending: PendingImport, reading: formats.Reading, mapping: dict[str, tuple[str, str]]
-) -> dict[str, int]:
-    """Import what the trainer saw, remember their category mapping, forget the file."""
+) -> dict[str, int] | None:
+    """Import what the trainer saw, remember their category mapping, forget the file.
+
+    Return None when the file was confirmed already (a double click, a second tab):
+    the pending row is locked and deleted in the import's transaction, so only one
+    confirmation imports it.
+    """
+    if not PendingImport.objects.select_for_update().filter(pk=pending.pk).exists():
+        return None
     counts = import_questions(
         questions=reading.questions,
         misconceptions=reading.misconceptions,

@@ -104,6 +104,8 @@ def preview(request, pk):
             notice, status = _("What would be imported has changed: check it, then confirm."), 409
         elif form.is_valid() and not report["errors"] and not report["waiting"]:
             counts = services.confirm_import(pending=pending, reading=reading, mapping=mapping)
+            if counts is None:  # the other click or tab imported it
+                return redirect("bank:import_export")
             logger.info("%s imported questions: %s", request.user.get_username(), counts)
             message = _(
                 "Import done: %(created)s created, %(updated)s replaced, %(kept)s kept, "

@@ -206,12 +206,10 @@ def test_unsupported_moodle_types_are_skipped_and_a_bad_supported_one_refuses_th
         "the question “Bonne” (no. 3): a true/false question needs “true” and “false”, "
         "one of them right"
     ]
-    reading = formats.read_report(
-        text.replace(
-            question_xml("truefalse", "Bonne", '<answer fraction="100"><text>true</text></answer>'),
-            "",
-        )
-    )
+    false = '<answer fraction="0"><text>false</text></answer>'
+    fixed = text.replace("<text>true</text></answer>", "<text>true</text></answer>" + false)
+    reading = formats.read_report(fixed)
+    assert [q["key"] for q in reading.questions] == ["bonne"]
     assert [(s.name, s.type, s.where) for s in reading.skipped] == [
         ("Rédaction", "essay", "no. 1"),
         ("Texte à trous", "multianswer", "no. 2"),

@@ -229,3 +229,25 @@ def test_the_shipped_bank_survives_a_round_trip_into_an_empty_bank(format):
     assert native_bank() == [q for q in before if q["key"] not in left_out]
     ordering = {q["key"] for q in before if q["type"] == "ordering"}
     assert left_out == (ordering if format == "gift" else set())
+
+
+def test_a_foreign_misconception_tag_is_created_as_a_draft_to_describe(make_course):
+    make_course()
+    text = "// [tag:facteur-misconception:b:smtp-reads-mail]\n::Q:: SMTP ?{=envoie ~lit}"
+    reading = formats.read_report(text, default_topics=["smtp-roles"])
+    counts = import_questions(
+        questions=reading.questions, misconceptions=reading.misconceptions, drafts=True
+    )
+    assert counts["drafts"] == 1
+    draft = Misconception.objects.get(slug="smtp-reads-mail")
+    assert draft.draft and draft.label_fr == "smtp-reads-mail"
+    assert Question.objects.get(key="q").spec["options"][1]["misconception"] == "smtp-reads-mail"
+
+
+def test_without_drafts_an_undeclared_misconception_is_still_an_error(make_course):
+    make_course()
+    text = "// [tag:facteur-misconception:b:smtp-reads-mail]\n::Q:: SMTP ?{=envoie ~lit}"
+    questions, declared = formats.read(text, default_topics=["smtp-roles"])
+    assert errors_of(questions=questions, misconceptions=declared) == [
+        "q: undeclared misconception(s): smtp-reads-mail"
+    ]

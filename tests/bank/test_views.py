@@ -247,3 +247,15 @@ def test_the_gift_download_names_the_items_it_left_out_in_a_header(trainer_clien
 @pytest.mark.parametrize("path", ["/bank/export/csv/fr/", "/bank/export/json/de/"])
 def test_an_unknown_format_or_language_is_a_404(trainer_client, path):
     assert trainer_client.get(path).status_code == 404
+
+
+def test_a_second_confirmation_of_the_same_file_imports_nothing_more(trainer, make_course):
+    from quizapp.bank import services
+
+    make_course()
+    pending = PendingImport.objects.create(trainer=trainer, filename="x.json", text=sample_json())
+    reading = services.read_pending(pending, {})
+    stale = PendingImport.objects.get(pk=pending.pk)  # what the second tab still holds
+    assert services.confirm_import(pending=pending, reading=reading, mapping={})["created"] > 0
+    assert services.confirm_import(pending=stale, reading=reading, mapping={}) is None
+    assert Question.objects.count() == len(samples.ITEMS)
