@@ -42,6 +42,7 @@ ALLOWED_TAGS = {
     "kbd",
     "sup",
     "sub",
+    "img",
 }
 ALLOWED_ATTRIBUTES = {
     "h2": {"id"},
@@ -51,7 +52,10 @@ ALLOWED_ATTRIBUTES = {
     "th": {"scope", "align"},
     "td": {"align"},
     "code": {"class"},
+    "img": {"src", "alt"},
 }
+# Images only from the site's own store of imported question images (checked files).
+IMAGE_PREFIX = "/media/questions/"
 _INTERNAL_LINK = re.compile(r"\]\((glossary|section):([a-z0-9-]+)(#[a-z0-9-]+)?\)")
 
 
@@ -89,11 +93,18 @@ def render_markdown(text: str) -> str:
     return _scrollable(_sanitise(html))
 
 
+def _own_images_only(element: str, attribute: str, value: str) -> str | None:
+    if element == "img" and attribute == "src":
+        return value if value.startswith(IMAGE_PREFIX) and ".." not in value else None
+    return value
+
+
 def _sanitise(html: str) -> str:
     return nh3.clean(
         html,
         tags=ALLOWED_TAGS,
         attributes=ALLOWED_ATTRIBUTES,
+        attribute_filter=_own_images_only,
         url_schemes={"http", "https", "mailto"},
         link_rel="noopener noreferrer",
     )

@@ -4,11 +4,14 @@ from django.urls import include, path
 from django.views.i18n import set_language
 
 from course import views as course_views
+from quizapp.bank import views as bank_views
 
 urlpatterns = [
     path("i18n/setlang/", set_language, name="set_language"),
     path("admin/", admin.site.urls),
     path("", include("quizapp.lab.autoconfig_urls")),
+    # Images imported with questions: one address whatever the language of the page.
+    path("media/questions/<str:name>", bank_views.media, name="question_media"),
 ]
 # French is served without a prefix; English lives under /en/.
 urlpatterns += i18n_patterns(

@@ -202,9 +202,12 @@ class Engine:
         return (state.mean, state.var) if state else (0.0, self.config.topic_sd**2)
 
     def record(
-        self, learner: LearnerState, item: ItemId, correct: bool, t: float | None = None
+        self, learner: LearnerState, item: ItemId, correct: bool | float, t: float | None = None
     ) -> float:
-        """Learn from `learner`'s answer to `item`; return the prediction made before it."""
+        """Learn from `learner`'s answer to `item`; return the prediction made before it.
+
+        `correct` is the answer's score in [0, 1] (True and False are 1 and 0).
+        """
         state = self.items[item]
         if learner.session is None:
             self.start_session(learner, PRACTICE, t)
@@ -223,10 +226,10 @@ class Engine:
                     a=state.a, var_a=state.var_a,
                 )  # fmt: skip
             self._learn(learner, state, w, (p, slope), correct)
-            if not correct and session.mode == PRACTICE:
+            if float(correct) < 1.0 and session.mode == PRACTICE:
                 session.missed.append([item, session.position])
         session.served.append(item)
-        session.outcomes.append(bool(correct))
+        session.outcomes.append(float(correct) >= 1.0)
         learner.remember(item, self.config.recent_memory)
         learner.served_total += 1
         learner.last_t = t
@@ -238,7 +241,7 @@ class Engine:
         item: ItemState,
         w: list[float],
         predicted: tuple[float, float],
-        correct: bool,
+        correct: bool | float,
     ) -> None:
         """Update the item's beliefs, the learner's ability and their topic offset.
 
@@ -322,7 +325,9 @@ def predict(learner: LearnerState, item: ItemId) -> float:
     return _default.predict(learner, item)
 
 
-def record(learner: LearnerState, item: ItemId, correct: bool, t: float | None = None) -> float:
+def record(
+    learner: LearnerState, item: ItemId, correct: bool | float, t: float | None = None
+) -> float:
     """Record an answer in the default engine; return the prediction made before it."""
     return _default.record(learner, item, correct, t)
 

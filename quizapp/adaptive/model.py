@@ -123,7 +123,7 @@ def add_answer(
     shift: float,
     guess: float,
     var: float,
-    correct: bool,
+    correct: bool | float,
     *,
     forget: float = 0.0,
     a: float = 1.0,
@@ -131,9 +131,12 @@ def add_answer(
 ) -> None:
     """Add the log-likelihood of one answer to `loglik`, in place.
 
+    `correct` is the answer's score in [0, 1]: partial credit (0.5 for half the
+    marks) counts as that share of a right answer, y log P + (1 - y) log (1 - P).
     `forget` discounts older evidence (0 keeps all of it) so that an ability that grows with
     practice can be tracked rather than averaged.
     """
+    y = min(1.0, max(0.0, float(correct)))
     k = spread(a * a * var)
     keep = 1.0 - forget
     for i, t in enumerate(GRID):
@@ -141,12 +144,13 @@ def add_answer(
         kx = spread(a * a * var + x * x * var_a) if var_a else k
         z = a * x * kx
         # Use sigmoid(z) or sigmoid(-z) directly so that 1 - P keeps its precision.
-        p = guess + (1.0 - guess) * sigmoid(z) if correct else (1.0 - guess) * sigmoid(-z)
-        loglik[i] = loglik[i] * keep + math.log(max(p, 1e-300))
+        right = math.log(max(guess + (1.0 - guess) * sigmoid(z), 1e-300)) if y else 0.0
+        wrong = math.log(max((1.0 - guess) * sigmoid(-z), 1e-300)) if y < 1.0 else 0.0
+        loglik[i] = loglik[i] * keep + y * right + (1.0 - y) * wrong
 
 
 def gaussian_step(
-    mean: float, var: float, p: float, slope: float, correct: bool
+    mean: float, var: float, p: float, slope: float, correct: bool | float
 ) -> tuple[float, float]:
     """Return the Gaussian belief (mean, var) about a parameter after one answer.
 
@@ -154,7 +158,7 @@ def gaussian_step(
     respect to the parameter. One Newton step on the log-likelihood, with the Fisher
     information added to the precision (the Kalman update of a logistic observation).
     """
-    y = 1.0 if correct else 0.0
+    y = min(1.0, max(0.0, float(correct)))  # a score: partial credit moves it part-way
     denom = p * (1.0 - p)
     new_var = 1.0 / (1.0 / var + slope * slope / denom)
     return mean + new_var * slope * (y - p) / denom, new_var

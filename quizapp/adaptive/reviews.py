@@ -1,8 +1,9 @@
 """Spaced repetition with FSRS: from an answer to a rating, and the next due date.
 
 The mapping from an answer to an FSRS rating, written down once:
-- wrong (score below 1, nothing right)        -> Again
-- partly right, or right but slow (> 45 s)     -> Hard
+- wrong, or less than half the marks          -> Again
+- half the marks or more, or right but slow    -> Hard
+  (> 45 s)
 - right                                        -> Good
 - right, fast (under 10 s) on an item the learner
   had already answered right before ("sure")   -> Easy
@@ -15,6 +16,7 @@ from datetime import UTC, datetime, timedelta
 
 from fsrs import Card, Rating, Scheduler, State
 
+HALF = 0.5  # below this a partly right answer is mostly a lapse
 SLOW = timedelta(seconds=45)
 FAST = timedelta(seconds=10)
 
@@ -24,7 +26,7 @@ SCHEDULER = Scheduler()
 
 def rating_for(*, score: float, elapsed: timedelta | None, known_before: bool) -> Rating:
     """Return the FSRS rating of one answer (see the module docstring)."""
-    if score <= 0:
+    if score < HALF:
         return Rating.Again
     if score < 1 or (elapsed is not None and elapsed > SLOW):
         return Rating.Hard

@@ -181,7 +181,8 @@ def learn_from_answer(
             engine.start_session(state, PRACTICE)
         old = engine.items[question.pk]
         before = (old.b, old.var, old.a, old.var_a)
-        predicted = engine.record(state, question.pk, correct, when.timestamp())
+        # The score, not only right or wrong: partial credit is evidence too.
+        predicted = engine.record(state, question.pk, score, when.timestamp())
         if _save_profile(profile, learner_id, state, session_id):
             break
         profile = LearnerModel.objects.select_for_update().get(learner_id=learner_id)

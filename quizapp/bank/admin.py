@@ -5,7 +5,8 @@ from quizapp.bank.models import Misconception, Question
 
 @admin.register(Misconception)
 class MisconceptionAdmin(admin.ModelAdmin):
-    list_display = ("slug", "label_fr", "label_en")
+    list_display = ("slug", "label_fr", "label_en", "draft")
+    list_filter = ("draft",)
     search_fields = ("slug", "label_fr", "label_en")
 
 

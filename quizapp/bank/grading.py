@@ -1,8 +1,15 @@
 """Grading, one pure function per item type.
 
 Partial credit, written down once:
-- multiple choice: (right options ticked - wrong options ticked) / right options,
-  never below 0. Ticking everything therefore earns nothing when half are wrong.
+- single choice: the chosen option's credit (1 for a right option; an option
+  imported from Moodle may be worth part of the marks, 0.5 for 50 %).
+- multiple choice: when the options carry Moodle weights (``fraction``, e.g.
+  0.9 and 0.1 for the right ones, -1 for a wrong one), the sum of the ticked
+  weights, between 0 and 1. Otherwise (right options ticked - wrong options
+  ticked) / right options, never below 0. Ticking everything therefore earns
+  nothing when half are wrong.
+- short text and numbers: the credit of the first accepted answer that
+  matches (see answers.py), 0 when none does.
 - matching: pairs matched correctly / pairs.
 - ordering: adjacent steps kept in the right relative order / (steps - 1), as
   Moodle's "relative to the next item" rule: one step out of place costs little,
@@ -13,7 +20,7 @@ Every other type is all or nothing. An answer is "correct" only at full marks.
 import itertools
 from dataclasses import dataclass, field
 
-from quizapp.bank.specs import normalise
+from quizapp.bank import answers
 
 
 @dataclass(frozen=True)
@@ -26,19 +33,31 @@ class Grade:
         return self.score >= 1.0
 
 
+def _tags(entry: dict | None) -> list[str]:
+    return [entry["misconception"]] if entry and entry.get("misconception") else []
+
+
+def credit(option: dict) -> float:
+    """Return what an option is worth: its Moodle weight, else 1 if right and 0 if not."""
+    return float(option.get("fraction", 1.0 if option.get("correct") else 0.0))
+
+
 def grade_single(spec: dict, answer: dict) -> Grade:
     option = next(o for o in spec["options"] if o["key"] == answer["choice"])
     if option.get("correct"):
         return Grade(1.0)
-    return Grade(0.0, [option["misconception"]] if option.get("misconception") else [])
+    return Grade(round(max(0.0, credit(option)), 4), _tags(option))
 
 
 def grade_multiple(spec: dict, answer: dict) -> Grade:
     ticked = set(answer["choices"])
-    right = {o["key"] for o in spec["options"] if o.get("correct")}
     wrong_ticked = [o for o in spec["options"] if o["key"] in ticked and not o.get("correct")]
-    score = max(0.0, (len(ticked & right) - len(wrong_ticked)) / len(right))
     tags = [o["misconception"] for o in wrong_ticked if o.get("misconception")]
+    if any("fraction" in o for o in spec["options"]):
+        total = sum(credit(o) for o in spec["options"] if o["key"] in ticked)
+        return Grade(round(min(1.0, max(0.0, total)), 4), tags)
+    right = {o["key"] for o in spec["options"] if o.get("correct")}
+    score = max(0.0, (len(ticked & right) - len(wrong_ticked)) / len(right))
     return Grade(round(score, 4), tags)
 
 
@@ -48,22 +67,19 @@ def grade_truefalse(spec: dict, answer: dict) -> Grade:
     return Grade(0.0, [spec["misconception"]] if spec.get("misconception") else [])
 
 
-def _tag_for(spec: dict, wrong: str) -> list[str]:
-    tags = spec.get("misconceptions") or {}
-    normalised = {normalise(k): v for k, v in tags.items()}
-    return [normalised[normalise(wrong)]] if normalise(wrong) in normalised else []
+def _graded(match: dict | None) -> Grade:
+    if match is None:
+        return Grade(0.0)
+    score = float(match["fraction"])
+    return Grade(1.0 if score >= 1.0 else round(score, 4), [] if score >= 1.0 else _tags(match))
 
 
 def grade_port(spec: dict, answer: dict) -> Grade:
-    if answer["value"] in spec["accepted"]:
-        return Grade(1.0)
-    return Grade(0.0, _tag_for(spec, str(answer["value"])))
+    return _graded(answers.match_number(spec, answer["value"]))
 
 
 def grade_short(spec: dict, answer: dict) -> Grade:
-    if normalise(answer["value"]) in {normalise(a) for a in spec["accepted"]}:
-        return Grade(1.0)
-    return Grade(0.0, _tag_for(spec, answer["value"]))
+    return _graded(answers.match_short(spec, answer["value"]))
 
 
 def grade_matching(spec: dict, answer: dict) -> Grade:
@@ -84,6 +100,7 @@ GRADERS = {
     "multiple": grade_multiple,
     "truefalse": grade_truefalse,
     "port": grade_port,
+    "numerical": grade_port,  # a port item is a numerical item of whole numbers
     "short": grade_short,
     "matching": grade_matching,
     "ordering": grade_ordering,

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -13,6 +14,8 @@ class Misconception(models.Model):
     slug = models.SlugField(_("slug"), unique=True)
     label_fr = models.CharField(_("label (French)"), max_length=200)
     label_en = models.CharField(_("label (English)"), max_length=200, blank=True)
+    # An imported question named it without describing it: the trainer should.
+    draft = models.BooleanField(_("to describe"), default=False)
 
     label = Translated()
 
@@ -58,7 +61,9 @@ class Question(models.Model):
     source = models.CharField(_("source"), max_length=120, help_text=_("RFC and section."))
     text_fr = models.TextField(_("text (French)"))
     text_en = models.TextField(_("text (English)"), blank=True)
-    explanation_fr = models.TextField(_("explanation (French)"))
+    # Moodle's general feedback is optional: an imported item may lack it until
+    # the trainer writes it (the import report lists such items).
+    explanation_fr = models.TextField(_("explanation (French)"), blank=True)
     explanation_en = models.TextField(_("explanation (English)"), blank=True)
     spec = models.JSONField(
         _("answer specification"),
@@ -126,3 +131,61 @@ class Question(models.Model):
     def localized(self, value: dict) -> str:
         """Return the active language's text of a {"fr", "en"} dict, French as fallback."""
         return value.get(active_language()) or value["fr"]
+
+
+class Media(models.Model):
+    """An image imported with a question (Moodle <file>), checked and served by its hash."""
+
+    TYPES = {"image/png": "png", "image/jpeg": "jpg", "image/gif": "gif"}
+
+    sha256 = models.CharField(max_length=64, unique=True)
+    content_type = models.CharField(max_length=40)
+    name = models.CharField(_("file name"), max_length=200)
+    data = models.BinaryField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("image")
+        verbose_name_plural = _("images")
+
+    def __str__(self):
+        return self.name
+
+
+class CategoryMapping(models.Model):
+    """The topic (and section) a trainer chose for a Moodle category, reused next import."""
+
+    path = models.CharField(_("Moodle category"), max_length=255, unique=True)
+    topic = models.ForeignKey(Topic, on_delete=models.CASCADE, verbose_name=_("topic"))
+    section = models.ForeignKey(
+        Section, on_delete=models.SET_NULL, null=True, blank=True, verbose_name=_("section")
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["path"]
+        verbose_name = _("category mapping")
+        verbose_name_plural = _("category mappings")
+
+    def __str__(self):
+        return self.path
+
+
+class PendingImport(models.Model):
+    """A file a trainer sent, kept between its preview and the confirmation."""
+
+    trainer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    filename = models.CharField(max_length=200)
+    format = models.CharField(max_length=16, blank=True)
+    text = models.TextField()
+    strict = models.BooleanField(default=False)
+    replace = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return self.filename

@@ -30,6 +30,10 @@ SPEC_FIELDS = (
     "pairs",
     "distractors",
     "steps",
+    "answers",
+    "usecase",
+    "feedback",
+    "hints",
 )
 
 
@@ -52,6 +56,9 @@ def _misconception_refs(item: dict) -> list:
     options = options if isinstance(options, list) else []
     refs = [o.get("misconception") for o in options if isinstance(o, dict)]
     refs.append(item.get("misconception"))
+    answers = item.get("answers")
+    answers = answers if isinstance(answers, list) else []
+    refs.extend(a.get("misconception") for a in answers if isinstance(a, dict))
     mapping = item.get("misconceptions") or {}
     # A mapping that is not a dict cannot name anything: report it as a bad reference.
     refs.extend(mapping.values() if isinstance(mapping, dict) else [mapping])
@@ -104,7 +111,7 @@ def item_errors(
     if errors := _field_type_errors(item):
         return errors
     if not item["topics"]:
-        errors.append(_("no topic: give at least one topic"))
+        errors.append(_("it has no topic: choose one for its category"))
     elif not set(item["topics"]) <= topics:
         unknown = [t for t in item["topics"] if t not in topics]
         errors.append(_("unknown topic(s): %(topics)s") % {"topics": ", ".join(unknown)})
@@ -115,9 +122,8 @@ def item_errors(
         errors.append(_("unknown paragraph “%(anchor)s”") % {"anchor": item["anchor"]})
     elif item.get("anchor") and not section:
         errors.append(_("a paragraph anchor needs its course section"))
-    for field in ("text", "explanation"):
-        if not str(item[field].get("fr", "")).strip():
-            errors.append(_("“%(field)s” needs a French text") % {"field": field})
+    if not str(item["text"].get("fr", "")).strip():
+        errors.append(_("it has no question text"))
     try:
         specs.validate(item["type"], split_spec(item))
     except ValidationError as error:

@@ -14,9 +14,12 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from quizapp.bank.answers import normalise, parse_number
+
 MAX_TEXT_ANSWER = 1024
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _PORT = re.compile(r"[0-9]{1,5}")  # ASCII digits only: "²".isdigit() is true, int("²") fails
+MAX_HINTS = 5
 
 
 class QuestionType(models.TextChoices):
@@ -24,6 +27,7 @@ class QuestionType(models.TextChoices):
     MULTIPLE = "multiple", _("Multiple choice")
     TRUEFALSE = "truefalse", _("True or false")
     PORT = "port", _("Port number")
+    NUMERICAL = "numerical", _("Number")
     MATCHING = "matching", _("Matching")
     ORDERING = "ordering", _("Ordering")
     SHORT = "short", _("Short text")
@@ -35,6 +39,18 @@ class InvalidAnswer(Exception):
 
 def _texts_ok(value) -> bool:
     return isinstance(value, dict) and isinstance(value.get("fr"), str) and value["fr"].strip()
+
+
+def _feedback_ok(value) -> bool:
+    """Return whether an optional feedback is absent or a {"fr", "en"} dict of texts."""
+    if value is None:
+        return True
+    return isinstance(value, dict) and all(isinstance(v, str) for v in value.values())
+
+
+def _fraction_ok(value, low: float = 0.0) -> bool:
+    number = isinstance(value, int | float) and not isinstance(value, bool)
+    return number and low <= value <= 1.0
 
 
 def _keys_unique(items: list[dict]) -> bool:
@@ -50,11 +66,61 @@ def _errors_for_choices(spec: dict, qtype: str) -> list:
         return [_("A choice question needs 2 to 8 options.")]
     if not _keys_unique(options) or not all(_texts_ok(o.get("text")) for o in options):
         return [_("Each option needs a unique key and a French text.")]
+    if not all(_feedback_ok(o.get("feedback")) for o in options):
+        return [_("An option's feedback must map languages to texts.")]
     correct = sum(bool(o.get("correct")) for o in options)
-    if qtype == QuestionType.SINGLE and correct != 1:
-        return [_("A single-choice question needs exactly one correct option.")]
     if correct < 1:
-        return [_("A multiple-choice question needs at least one correct option.")]
+        return [_("A choice question needs at least one fully right option.")]
+    weighted = [o for o in options if "fraction" in o]
+    low = -1.0 if qtype == QuestionType.MULTIPLE else 0.0
+    if not all(_fraction_ok(o["fraction"], low) for o in weighted):
+        return [_("An option's credit must lie between -100 % and 100 %.")]
+    if qtype == QuestionType.MULTIPLE and weighted:
+        if any(bool(o.get("correct")) != (o.get("fraction", 0) > 0) for o in options):
+            return [_("In a multiple-choice question, the right options are those with credit.")]
+        total = sum(o.get("fraction", 0) for o in options if o.get("fraction", 0) > 0)
+        if abs(total - 1.0) > 0.01:
+            return [_("The credits of the right options must add up to 100 %.")]
+    return []
+
+
+def _errors_for_short(spec: dict) -> list:
+    if "answers" in spec:
+        answers = spec["answers"]
+        ok = isinstance(answers, list) and answers and all(isinstance(a, dict) for a in answers)
+        ok = ok and all(isinstance(a.get("text"), str) and normalise(a["text"]) for a in answers)
+        ok = ok and all(_fraction_ok(a.get("fraction")) for a in answers)
+        ok = ok and any(a["fraction"] >= 1.0 for a in answers)
+        ok = ok and all(_feedback_ok(a.get("feedback")) for a in answers)
+    else:
+        accepted = spec.get("accepted")
+        ok = isinstance(accepted, list) and accepted and all(normalise(a) for a in accepted)
+    ok = ok and isinstance(spec.get("usecase", False), bool)
+    return [] if ok else [_("A short-text question needs at least one fully right answer.")]
+
+
+def _number_ok(value) -> bool:
+    number = isinstance(value, int | float) and not isinstance(value, bool)
+    return number and parse_number(value) is not None
+
+
+def _errors_for_numerical(spec: dict) -> list:
+    answers = spec.get("answers")
+    ok = isinstance(answers, list) and answers and all(isinstance(a, dict) for a in answers)
+    ok = ok and all(_number_ok(a.get("value")) for a in answers)
+    ok = ok and all(
+        _number_ok(a.get("tolerance", 0)) and a.get("tolerance", 0) >= 0 for a in answers
+    )
+    ok = ok and all(_fraction_ok(a.get("fraction")) for a in answers)
+    ok = ok and any(a["fraction"] >= 1.0 for a in answers)
+    ok = ok and all(_feedback_ok(a.get("feedback")) for a in answers)
+    return [] if ok else [_("A numerical question needs at least one fully right number.")]
+
+
+def _errors_for_common(spec: dict) -> list:
+    hints = spec.get("hints", [])
+    if not isinstance(hints, list) or len(hints) > MAX_HINTS or not all(map(_texts_ok, hints)):
+        return [_("Hints must be up to 5 texts, each with its French version.")]
     return []
 
 
@@ -63,16 +129,19 @@ def _errors_for(qtype: str, spec: dict) -> list:
         return _errors_for_choices(spec, qtype)
     if qtype == QuestionType.TRUEFALSE:
         ok = isinstance(spec.get("answer"), bool)
+        feedback = spec.get("feedback", {})
+        ok = ok and isinstance(feedback, dict) and set(feedback) <= {"true", "false"}
+        ok = ok and all(_feedback_ok(v) for v in feedback.values())
         return [] if ok else [_("A true/false question needs a true or false answer.")]
     if qtype == QuestionType.PORT:
         accepted = spec.get("accepted")
         ok = isinstance(accepted, list) and accepted and all(_is_port(p) for p in accepted)
         ok = ok and spec.get("answer") in accepted
         return [] if ok else [_("A port question needs accepted port numbers (1-65535).")]
+    if qtype == QuestionType.NUMERICAL:
+        return _errors_for_numerical(spec)
     if qtype == QuestionType.SHORT:
-        accepted = spec.get("accepted")
-        ok = isinstance(accepted, list) and accepted and all(normalise(a) for a in accepted)
-        return [] if ok else [_("A short-text question needs at least one accepted answer.")]
+        return _errors_for_short(spec)
     if qtype == QuestionType.MATCHING:
         pairs = spec.get("pairs")
         ok = isinstance(pairs, list) and 2 <= len(pairs) <= 8 and _keys_unique(pairs)
@@ -93,17 +162,12 @@ def validate(qtype: str, spec: Any) -> None:
     """Raise ValidationError when the spec does not fit the type."""
     if not isinstance(spec, dict):
         raise ValidationError(_("The answer specification must be an object."))
-    if errors := _errors_for(qtype, spec):
+    if errors := _errors_for(qtype, spec) or _errors_for_common(spec):
         raise ValidationError(errors)
 
 
 def _is_port(value) -> bool:
     return isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= 65535
-
-
-def normalise(text: str) -> str:
-    """Return text without whitespace and case, as short answers are compared."""
-    return re.sub(r"\s+", "", str(text)).casefold()
 
 
 def option_count(qtype: str, spec: dict) -> int | None:
@@ -187,6 +251,11 @@ def parse_answer(qtype: str, spec: dict, order: list[str], data) -> dict:
         if not _PORT.fullmatch(value) or not 1 <= int(value) <= 65535:
             raise InvalidAnswer(_("A port is a whole number between 1 and 65535."))
         return {"value": int(value)}
+    if qtype == QuestionType.NUMERICAL:
+        value = parse_number(_one(data, "value"))
+        if value is None:
+            raise InvalidAnswer(_("Type a number, such as 12 or 3,5."))
+        return {"value": value}
     if qtype == QuestionType.SHORT:
         return {"value": _one(data, "value").strip()}
     if qtype == QuestionType.MATCHING:

@@ -5,8 +5,11 @@ from dataclasses import dataclass, field
 from django.utils.translation import gettext as _
 
 from course.rendering import render_markdown
-from quizapp.bank import specs
+from quizapp.bank import answers, specs
 from quizapp.bank.models import Question
+from quizapp.translated import active_language
+
+NUMBERS = (specs.QuestionType.PORT, specs.QuestionType.NUMERICAL)
 
 
 def _text(question: Question, value: dict) -> str:
@@ -50,8 +53,10 @@ def right_answer(question: Question) -> list[str]:
         return [_text(question, o["text"]) for o in spec["options"] if o.get("correct")]
     if kind == specs.QuestionType.TRUEFALSE:
         return [_("True") if spec["answer"] else _("False")]
-    if kind in (specs.QuestionType.PORT, specs.QuestionType.SHORT):
-        return [str(value) for value in spec["accepted"]]
+    if kind in NUMBERS:
+        return [_number(a) for a in answers.numeric_answers(spec) if a["fraction"] >= 1]
+    if kind == specs.QuestionType.SHORT:
+        return [a["text"] for a in answers.short_answers(spec) if a["fraction"] >= 1]
     if kind == specs.QuestionType.MATCHING:
         return [
             f"{_text(question, p['left'])} → {_text(question, p['right'])}" for p in spec["pairs"]
@@ -68,7 +73,9 @@ def given_answer(question: Question, given: dict) -> list[str]:
         return [_text(question, o["text"]) for o in spec["options"] if o["key"] in picked]
     if kind == specs.QuestionType.TRUEFALSE:
         return [_("True") if given["value"] else _("False")]
-    if kind in (specs.QuestionType.PORT, specs.QuestionType.SHORT):
+    if kind in NUMBERS:
+        return [_decimal(given["value"])]
+    if kind == specs.QuestionType.SHORT:
         return [str(given["value"])]
     if kind == specs.QuestionType.MATCHING:
         rights = {c["key"]: _text(question, c["text"]) for c in specs.right_side(spec)}
@@ -78,6 +85,69 @@ def given_answer(question: Question, given: dict) -> list[str]:
         ]
     steps = {s["key"]: _text(question, s["text"]) for s in spec["steps"]}
     return [steps[key] for key in given["order"]]
+
+
+def _decimal(value) -> str:
+    text = str(int(value)) if float(value).is_integer() else repr(float(value))
+    return text.replace(".", ",") if active_language() == "fr" else text
+
+
+def _number(answer: dict) -> str:
+    if not answer.get("tolerance"):
+        return _decimal(answer["value"])
+    return f"{_decimal(answer['value'])} ± {_decimal(answer['tolerance'])}"
+
+
+@dataclass
+class ChoiceReview:
+    """One option after answering: was it picked, what was it worth, its own feedback."""
+
+    text: str
+    picked: bool
+    right: bool
+    partial: bool
+    feedback: str
+
+
+def choice_review(question: Question, order: list[str], given: dict) -> list[ChoiceReview]:
+    """Return the options in the order shown, each with its feedback, for choice questions."""
+    if question.type not in (specs.QuestionType.SINGLE, specs.QuestionType.MULTIPLE):
+        return []
+    options = {o["key"]: o for o in question.spec["options"]}
+    picked = set(given.get("choices", [given.get("choice")]))
+    rows = []
+    for key in order or list(options):
+        option = options[key]
+        feedback = option.get("feedback")
+        rows.append(
+            ChoiceReview(
+                text=_text(question, option["text"]),
+                picked=key in picked,
+                right=bool(option.get("correct")),
+                partial=not option.get("correct") and option.get("fraction", 0) > 0,
+                feedback=_text(question, feedback) if feedback and feedback.get("fr") else "",
+            )
+        )
+    return rows
+
+
+def answer_feedback(question: Question, given: dict) -> str:
+    """Return the feedback the file gave the typed or true/false answer, if any."""
+    spec = question.spec
+    if question.type == specs.QuestionType.TRUEFALSE:
+        feedback = spec.get("feedback", {}).get("true" if given["value"] else "false")
+    elif question.type in NUMBERS:
+        feedback = (answers.match_number(spec, given["value"]) or {}).get("feedback")
+    elif question.type == specs.QuestionType.SHORT:
+        feedback = (answers.match_short(spec, given["value"]) or {}).get("feedback")
+    else:
+        feedback = None
+    return _text(question, feedback) if feedback and feedback.get("fr") else ""
+
+
+def hints(question: Question) -> list[str]:
+    """Return the question's hints in the active language (offered on request in practice)."""
+    return [_text(question, hint) for hint in question.spec.get("hints", [])]
 
 
 def reason_text(item) -> str:

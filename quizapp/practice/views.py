@@ -82,6 +82,7 @@ def _question(item, error: str = "") -> dict:
     return {
         "item": item,
         "shown": presenting.show(item.question, item.choice_order),
+        "hints": presenting.hints(item.question),
         "reason": presenting.reason_text(item),
         "error": error,
     }
@@ -94,6 +95,8 @@ def _feedback(item) -> dict:
         "answer": item.answer,
         "right_answer": presenting.right_answer(question),
         "given_answer": presenting.given_answer(question, item.answer.given),
+        "choices": presenting.choice_review(question, item.choice_order, item.answer.given),
+        "answer_feedback": presenting.answer_feedback(question, item.answer.given),
         "explanation": question.explanation,
         "question_html": render_markdown(question.text),
     }

@@ -93,6 +93,30 @@ def test_one_answer_adds_the_log_of_its_probability_at_every_ability():
         assert value == pytest.approx(math.log(p) + math.log(1 - p))
 
 
+def test_a_partly_right_answer_moves_the_belief_part_of_the_way():
+    # Half the marks: y = 0.5 against p = 0.5 leaves the mean where it was.
+    assert model.gaussian_step(0.0, 1.0, 0.5, 0.25, 0.5) == pytest.approx((0.0, 0.8))
+    assert model.gaussian_step(0.0, 1.0, 0.5, 0.25, 0.75)[0] == pytest.approx(0.2)
+
+
+def test_a_partial_score_adds_its_share_of_right_and_wrong_log_likelihood():
+    loglik = model.flat_loglik()
+    model.add_answer(loglik, -0.5, 0.25, 0.0, 0.9)
+    for value, theta in zip(loglik, model.GRID, strict=True):
+        p = model.p_correct(theta, 0.5, 0.25)
+        assert value == pytest.approx(0.9 * math.log(p) + 0.1 * math.log(1 - p))
+
+
+def test_the_engine_learns_more_from_a_full_answer_than_from_a_partial_one():
+    abilities = []
+    for score in (1.0, 0.5, 0.0):
+        learner = LearnerState()
+        engine = engine_over([{"id": 1, "options": None}])
+        engine.record(learner, 1, score, 0.0)
+        abilities.append(engine.ability(learner)[0])
+    assert abilities[0] > abilities[1] > abilities[2]
+
+
 def test_a_fresh_learner_on_an_average_item_is_predicted_by_symmetry():
     learner = LearnerState()
     engine = engine_over([{"id": 1, "options": 4}, {"id": 2, "options": None}])

@@ -11,6 +11,8 @@ from quizapp.adaptive.reviews import CardState, rating_for, review
     [
         (0.0, 5, True, Rating.Again),  # wrong, however fast
         (0.5, 5, True, Rating.Hard),  # partly right
+        (0.9, 5, True, Rating.Hard),  # nearly right (Moodle's 90 % option)
+        (0.25, 5, True, Rating.Again),  # a quarter of the marks is mostly a lapse
         (1.0, 60, True, Rating.Hard),  # right but slow
         (1.0, 20, False, Rating.Good),  # right
         (1.0, 5, False, Rating.Good),  # fast, but first time right: not yet "sure"

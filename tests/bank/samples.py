@@ -131,6 +131,94 @@ ITEMS = [
             {"key": "data", "text": _both("DATA", "DATA")},
         ],
     ),
+    # The shapes of items made in Moodle: weights, ordered answers, feedback, hints.
+    _common(
+        "single-partial",
+        "single",
+        options=[
+            {
+                "key": "a",
+                "text": _both("587", "587"),
+                "correct": True,
+                "misconception": None,
+                "feedback": _both("Oui : la soumission.", "Yes: submission."),
+            },
+            {
+                "key": "b",
+                "text": _both("465", "465"),
+                "correct": False,
+                "fraction": 0.5,
+                "misconception": "465-vs-587",
+                "feedback": _both("À moitié : TLS implicite.", "Half: implicit TLS."),
+            },
+            {"key": "c", "text": _both("25", "25"), "correct": False, "misconception": None},
+        ],
+        hints=[_both("Pensez au client.", "Think of the client."), _both("Pas 25.", "")],
+    ),
+    _common(
+        "multiple-weighted",
+        "multiple",
+        explanation=_both("", ""),
+        options=[
+            {
+                "key": "a",
+                "text": _both("IMAP", "IMAP"),
+                "correct": True,
+                "fraction": 0.9,
+                "misconception": None,
+            },
+            {
+                "key": "b",
+                "text": _both("POP3", "POP3"),
+                "correct": True,
+                "fraction": 0.1,
+                "misconception": None,
+            },
+            {
+                "key": "c",
+                "text": _both("SMTP", "SMTP"),
+                "correct": False,
+                "fraction": -1.0,
+                "misconception": "mta-vs-mda",
+            },
+        ],
+    ),
+    _common(
+        "numerical-year",
+        "numerical",
+        answers=[
+            {
+                "value": 1982,
+                "tolerance": 0,
+                "fraction": 1.0,
+                "feedback": _both("RFC 821.", "RFC 821."),
+            },
+            {"value": 1982, "tolerance": 2, "fraction": 0.5, "misconception": "465-vs-587"},
+            {"value": 3.5, "tolerance": 0.25, "fraction": 0.1},
+        ],
+    ),
+    _common(
+        "short-wildcard",
+        "short",
+        answers=[
+            {"text": "MAIL FROM*", "fraction": 1.0, "feedback": _both("Oui.", "Yes.")},
+            {"text": "HELO", "fraction": 0.5, "misconception": "mta-vs-mda"},
+            {"text": "*", "fraction": 0.0, "feedback": _both("Non.", "No.")},
+        ],
+    ),
+    _common(
+        "short-case",
+        "short",
+        usecase=True,
+        answers=[{"text": "EHLO", "fraction": 1.0}],
+    ),
+    _common(
+        "tf-feedback",
+        "truefalse",
+        answer=True,
+        misconception=None,
+        feedback={"true": _both("Bien.", "Good."), "false": _both("Relisez.", "Read again.")},
+    ),
 ]
 
 

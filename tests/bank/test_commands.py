@@ -38,7 +38,8 @@ def test_export_writes_moodle_xml_in_the_chosen_language_to_a_file(sample_bank, 
 def test_export_names_on_stderr_what_gift_cannot_express(sample_bank):
     out, err = run("export_questions", "--format", "gift")
     assert "not exported: ordering-dialogue: GIFT has no ordering questions" in err
-    assert "8 question(s) exported, 1 left out (gift)." in err
+    assert "not exported: short-case: GIFT has no case-sensitive short answers" in err
+    assert "13 question(s) exported, 2 left out (gift)." in err
     assert "::single-587::" in out and "ordering-dialogue" not in out
 
 
@@ -47,8 +48,9 @@ def test_import_guesses_the_format_and_restores_an_exported_bank(sample_bank, tm
     run("export_questions", "--format", "gift", "--output", source)
     Question.objects.all().delete()
     out, _err = run("import_questions", source)
-    assert out.strip() == "created: 8, updated: 0, kept: 0"
-    assert native_bank() == [q for q in sample_bank if q["type"] != "ordering"]
+    assert out.strip() == "created: 13, updated: 0, kept: 0"
+    left_out = {"ordering-dialogue", "short-case"}  # GIFT has no ordering, no case setting
+    assert native_bank() == [q for q in sample_bank if q["key"] not in left_out]
 
 
 def test_a_failed_import_prints_every_error_and_exits_non_zero(make_course, tmp_path):
@@ -78,7 +80,7 @@ def test_import_can_keep_existing_questions(sample_bank, tmp_path):
     run("export_questions", "--output", source)
     Question.objects.filter(key="tf-imap").update(text_fr="Édité")
     out, _err = run("import_questions", source, "--keep-existing")
-    assert out.strip() == "created: 0, updated: 0, kept: 9"
+    assert out.strip() == f"created: 0, updated: 0, kept: {len(samples.ITEMS)}"
     assert Question.objects.get(key="tf-imap").text_fr == "Édité"
 
 
@@ -93,7 +95,7 @@ def test_load_questions_adds_what_is_missing_and_keeps_trainers_edits(sample_ban
     Question.objects.filter(key="tf-imap").update(text_fr="Édité")
     Question.objects.filter(key="tf-pop3").delete()
     out, _err = run("load_questions", "--source", source)
-    assert out.strip() == "created: 1, kept: 8"
+    assert out.strip() == f"created: 1, kept: {len(samples.ITEMS) - 1}"
     assert Question.objects.get(key="tf-imap").text_fr == "Édité"
     assert Question.objects.filter(key="tf-pop3").exists()
 
@@ -101,9 +103,22 @@ def test_load_questions_adds_what_is_missing_and_keeps_trainers_edits(sample_ban
 def test_load_questions_loads_nothing_when_one_question_is_wrong(make_course, tmp_path):
     make_course()
     items = samples.items()
-    items[-1]["steps"] = []
+    next(item for item in items if item["type"] == "ordering")["steps"] = []
     source = tmp_path / "questions.json"
     source.write_text(formats.write("json", items, samples.misconceptions())[0])
     with pytest.raises(CommandError, match="nothing loaded: 1 error"):
         call_command("load_questions", "--source", source, stderr=io.StringIO())
+    assert Question.objects.count() == 0
+
+
+def test_import_skips_what_facteur_lacks_and_says_so_unless_strict(make_course, tmp_path):
+    make_course()
+    source = tmp_path / "hand.gift.txt"
+    source.write_text("::E:: Décrivez.{}\n\n::V:: Vrai ?{T}\n", encoding="utf-8")
+    out, err = run("import_questions", source, "--topic", "smtp-roles")
+    assert out.strip() == "created: 1, updated: 0, kept: 0"
+    assert "skipped: E (essay, line 1)" in err
+    Question.objects.all().delete()
+    with pytest.raises(CommandError):
+        call_command("import_questions", source, "--strict", stderr=io.StringIO())
     assert Question.objects.count() == 0

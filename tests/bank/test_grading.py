@@ -85,3 +85,88 @@ def test_ordering_scores_steps_followed_by_their_right_successor(order, score):
     assert grade("ordering", SPECS["ordering"], {"order": order}).score == pytest.approx(
         score, abs=1e-3
     )
+
+
+def test_a_single_choice_option_worth_half_gives_half_the_marks():
+    spec = {
+        "options": [
+            {"key": "a", "text": {"fr": "juste"}, "correct": True},
+            {"key": "b", "text": {"fr": "à moitié"}, "correct": False, "fraction": 0.5},
+            {"key": "c", "text": {"fr": "faux"}, "correct": False},
+        ]
+    }
+    assert grade("single", spec, {"choice": "b"}).score == 0.5
+    assert not grade("single", spec, {"choice": "b"}).correct
+    assert grade("single", spec, {"choice": "c"}).score == 0.0
+
+
+def test_uneven_weights_of_a_multiple_answer_item_are_honoured():
+    spec = {
+        "options": [
+            {"key": "a", "text": {"fr": "a"}, "correct": True, "fraction": 0.9},
+            {"key": "b", "text": {"fr": "b"}, "correct": True, "fraction": 0.1},
+            {"key": "c", "text": {"fr": "c"}, "correct": False, "fraction": -1.0},
+        ]
+    }
+    assert grade("multiple", spec, {"choices": ["a"]}).score == 0.9
+    assert grade("multiple", spec, {"choices": ["b"]}).score == 0.1
+    assert grade("multiple", spec, {"choices": ["a", "b"]}).correct
+    assert grade("multiple", spec, {"choices": ["a", "c"]}).score == 0.0
+
+
+def test_a_third_each_adds_up_to_full_marks():
+    third = 0.3333333
+    spec = {
+        "options": [
+            *({"key": k, "text": {"fr": k}, "correct": True, "fraction": third} for k in "abc"),
+            {"key": "d", "text": {"fr": "d"}, "correct": False, "fraction": -1.0},
+        ]
+    }
+    assert grade("multiple", spec, {"choices": ["a", "b", "c"]}).correct
+
+
+NUMERICAL = {
+    "answers": [
+        {"value": 1822, "tolerance": 0, "fraction": 1.0},
+        {"value": 1822, "tolerance": 2, "fraction": 0.5, "misconception": "off-by-one"},
+    ]
+}
+
+
+@pytest.mark.parametrize(("value", "score"), [(1822, 1.0), (1821, 0.5), (1824, 0.5), (1825, 0.0)])
+def test_a_numerical_item_gives_the_credit_of_the_first_answer_within_tolerance(value, score):
+    assert grade("numerical", NUMERICAL, {"value": float(value)}).score == score
+
+
+def test_a_numerical_tolerance_of_a_decimal_is_not_lost_to_rounding():
+    spec = {"answers": [{"value": 3.1415, "tolerance": 0.0005, "fraction": 1.0}]}
+    assert grade("numerical", spec, {"value": 3.141}).correct
+    assert grade("numerical", spec, {"value": 3.142}).correct
+    assert not grade("numerical", spec, {"value": 3.143}).correct
+
+
+def test_a_short_answer_keeps_its_partial_credit_and_its_wildcard():
+    spec = {
+        "answers": [
+            {"text": "Frog", "fraction": 1.0},
+            {"text": "Cat", "fraction": 0.5},
+            {"text": "*", "fraction": 0.0},
+        ]
+    }
+    assert grade("short", spec, {"value": "frog"}).correct
+    assert grade("short", spec, {"value": "CAT"}).score == 0.5
+    assert grade("short", spec, {"value": "dog"}).score == 0.0
+
+
+def test_the_wildcard_matches_any_run_of_characters_and_an_escaped_star_only_itself():
+    spec = {"answers": [{"text": "smtp*", "fraction": 1.0}, {"text": r"a\*b", "fraction": 1.0}]}
+    assert grade("short", spec, {"value": "SMTPS"}).correct
+    assert grade("short", spec, {"value": "smtp"}).correct
+    assert grade("short", spec, {"value": "a*b"}).correct
+    assert not grade("short", spec, {"value": "axb"}).correct
+
+
+def test_a_case_sensitive_short_answer_stays_case_sensitive():
+    spec = {"answers": [{"text": "MAIL FROM", "fraction": 1.0}], "usecase": True}
+    assert grade("short", spec, {"value": "MAIL FROM"}).correct
+    assert not grade("short", spec, {"value": "mail from"}).correct

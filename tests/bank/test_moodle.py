@@ -3,7 +3,7 @@ from defusedxml import ElementTree as SafeET
 
 from quizapp.bank import formats
 from quizapp.bank.formats import moodle
-from quizapp.bank.models import Question
+from quizapp.bank.models import Misconception, Question
 from quizapp.bank.native import BankImportError
 from quizapp.bank.services import export_items, import_questions
 from quizapp.bank.specs import QuestionType
@@ -99,6 +99,7 @@ def test_a_moodle_export_imported_into_an_empty_bank_gives_the_same_items(sample
     questions, misconceptions = export_items()
     text, summary = formats.write("moodle", questions, misconceptions, lang)
     Question.objects.all().delete()
+    Misconception.objects.all().delete()  # truly empty: the file declares what it uses
     imported, declared = formats.read(text)
     import_questions(questions=imported, misconceptions=declared)
     assert summary == []
@@ -161,15 +162,21 @@ def test_a_file_made_in_moodle_is_read_as_french_drafts_of_the_default_topic():
     }
     assert [o["text"]["fr"] for o in first["options"]] == ["587", "25"]
     assert [o["correct"] for o in first["options"]] == [True, False]
+    assert first["options"][1]["feedback"] == {"fr": "Non", "en": ""}
 
 
 def test_each_moodle_type_becomes_the_facteur_type_that_means_the_same():
     questions, _ = formats.read(FOREIGN, default_topics=["ports-security"])
     by_key = {q["key"]: q for q in questions}
-    assert [o["correct"] for o in by_key["port-de-soumission-2"]["options"]] == [True, True, False]
+    options = by_key["port-de-soumission-2"]["options"]
+    assert [o["correct"] for o in options] == [True, True, False]
+    assert [o["fraction"] for o in options] == [0.5, 0.5, -1.0]
     assert by_key["pop3-efface"]["answer"] is False
-    assert by_key["commande-tls"]["accepted"] == ["STARTTLS"]
-    assert by_key["imaps"]["accepted"] == [993] and by_key["imaps"]["answer"] == 993
+    assert by_key["commande-tls"]["answers"] == [
+        {"text": "STARTTLS", "fraction": 1.0},
+        {"text": "*", "fraction": 0.0},
+    ]
+    assert by_key["imaps"]["answers"] == [{"value": 993, "tolerance": 0, "fraction": 1.0}]
     assert [p["right"]["fr"] for p in by_key["roles"]["pairs"]] == ["client", "relais"]
     assert by_key["roles"]["distractors"][0]["text"]["fr"] == "annuaire"
     assert [s["text"]["fr"] for s in by_key["dialogue"]["steps"]] == ["EHLO", "MAIL FROM", "DATA"]
@@ -187,7 +194,7 @@ def question_xml(qtype: str, name: str, body: str = "") -> str:
     )
 
 
-def test_unsupported_moodle_types_are_each_named_and_nothing_is_read():
+def test_unsupported_moodle_types_are_skipped_and_a_bad_supported_one_refuses_the_file():
     text = "<quiz>{}{}{}</quiz>".format(
         question_xml("essay", "Rédaction"),
         question_xml("multianswer", "Texte à trous"),
@@ -195,38 +202,98 @@ def test_unsupported_moodle_types_are_each_named_and_nothing_is_read():
     )
     with pytest.raises(BankImportError) as raised:
         formats.read(text)
-    assert len(raised.value.errors) == 3
-    assert "“Rédaction”: the Moodle type “essay” is not supported" in raised.value.errors
-    assert "“Texte à trous”: the Moodle type “multianswer” is not supported" in raised.value.errors
+    assert raised.value.errors == [
+        "the question “Bonne” (no. 3): a true/false question needs “true” and “false”, "
+        "one of them right"
+    ]
+    false = '<answer fraction="0"><text>false</text></answer>'
+    fixed = text.replace("<text>true</text></answer>", "<text>true</text></answer>" + false)
+    reading = formats.read_report(fixed)
+    assert [q["key"] for q in reading.questions] == ["bonne"]
+    assert [(s.name, s.type, s.where) for s in reading.skipped] == [
+        ("Rédaction", "essay", "no. 1"),
+        ("Texte à trous", "multianswer", "no. 2"),
+    ]
 
 
 @pytest.mark.parametrize(
     ("body", "message"),
     [
-        ('<single>true</single><answer fraction="50"><text>a</text></answer>', "50 %"),
-        ('<answer fraction="100"><text>5</text><tolerance>2</tolerance></answer>', "tolerance"),
-        ('<answer fraction="100"><text>587.5</text></answer>', "whole number"),
+        ('<answer fraction="33"><text>5</text></answer>', "grade 33 % is not one of Moodle's"),
         ('<answer fraction="lots"><text>5</text></answer>', "not a grade"),
+        ('<answer fraction="100"><text>cinq</text></answer>', "“cinq” is not a number"),
+        ('<answer fraction="-50"><text>5</text></answer>', "cannot be worth less than 0"),
     ],
 )
-def test_what_facteur_cannot_grade_the_same_way_is_refused(body, message):
-    qtype = "multichoice" if "single" in body else "numerical"
+def test_what_moodle_itself_would_refuse_is_refused_in_its_words(body, message):
     with pytest.raises(BankImportError) as raised:
-        formats.read(f"<quiz>{question_xml(qtype, 'Q1', body)}</quiz>", "moodle")
-    assert raised.value.errors[0].startswith("“Q1”: ")
+        formats.read(f"<quiz>{question_xml('numerical', 'Q1', body)}</quiz>", "moodle")
+    assert raised.value.errors[0].startswith("the question “Q1” (no. 1): ")
     assert message in raised.value.errors[0]
 
 
-def test_a_short_answer_with_a_wildcard_is_refused():
-    body = '<answer fraction="100"><text>STAR*</text></answer>'
-    with pytest.raises(BankImportError, match="wildcard"):
-        formats.read(f"<quiz>{question_xml('shortanswer', 'Q', body)}</quiz>", "moodle")
+def test_a_numerical_item_keeps_its_tolerances_and_partial_credit():
+    body = (
+        '<answer fraction="100"><text>3,1415</text><tolerance>0.0005</tolerance></answer>'
+        '<answer fraction="50"><text>3</text><tolerance>0.2</tolerance>'
+        "<feedback><text>Presque.</text></feedback></answer>"
+        '<answer fraction="0"><text>*</text></answer>'
+    )
+    (item,) = formats.read(f"<quiz>{question_xml('numerical', 'Pi', body)}</quiz>")[0]
+    assert item["answers"] == [
+        {"value": 3.1415, "tolerance": 0.0005, "fraction": 1.0},
+        {"value": 3, "tolerance": 0.2, "fraction": 0.5, "feedback": {"fr": "Presque.", "en": ""}},
+    ]
 
 
-def test_a_question_with_an_embedded_image_is_refused():
-    body = '<answer fraction="100"><text>true</text></answer><file name="a.png">AAAA</file>'
-    with pytest.raises(BankImportError, match="embeds files"):
-        formats.read(f"<quiz>{question_xml('truefalse', 'Image', body)}</quiz>", "moodle")
+def test_a_case_sensitive_short_answer_with_a_wildcard_is_kept():
+    body = '<usecase>1</usecase><answer fraction="100"><text>STAR*</text></answer>'
+    (item,) = formats.read(f"<quiz>{question_xml('shortanswer', 'Q', body)}</quiz>")[0]
+    assert item["usecase"] is True
+    assert item["answers"] == [{"text": "STAR*", "fraction": 1.0}]
+
+
+PNG = (  # a 1x1 PNG
+    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg=="
+)
+
+
+def test_an_embedded_image_is_kept_as_a_checked_file_and_an_outside_one_is_reported():
+    body = (
+        '<questiontext format="html"><text><![CDATA[<p>Voyez <img src="@@PLUGINFILE@@/a.png" '
+        'alt="schéma"> et <img src="http://example.net/b.png"></p>]]></text>'
+        f'<file name="a.png" encoding="base64">{PNG}</file></questiontext>'
+        '<answer fraction="100"><text>true</text></answer>'
+        '<answer fraction="0"><text>false</text></answer>'
+    )
+    text = (
+        f'<quiz><question type="truefalse"><name><text>Image</text></name>{body}</question></quiz>'
+    )
+    reading = formats.read_report(text)
+    (item,) = reading.questions
+    (sha,) = reading.media
+    assert reading.media[sha][:2] == ("a.png", "image/png")
+    assert item["text"]["fr"] == f"Voyez ![schéma](/media/questions/{sha}.png) et"
+    assert any("http://example.net/b.png" in warning for warning in reading.warnings)
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "reason"),
+    [
+        ("x.svg", "PHN2ZyB4bWxucz0iaHR0cDovL3d3dy53My5vcmcvMjAwMC9zdmciLz4=", "SVG"),
+        ("x.mp3", "SUQzAwAAAAAAEFRDT04=", "not a PNG, JPEG or GIF"),
+    ],
+)
+def test_an_unsafe_or_unknown_file_is_not_kept_and_the_report_says_why(name, data, reason):
+    body = (
+        f'<questiontext><text>Q</text><file name="{name}" encoding="base64">{data}</file>'
+        '</questiontext><answer fraction="100"><text>true</text></answer>'
+        '<answer fraction="0"><text>false</text></answer>'
+    )
+    text = f'<quiz><question type="truefalse"><name><text>F</text></name>{body}</question></quiz>'
+    reading = formats.read_report(text)
+    assert reading.media == {}
+    assert any(reason in warning and name in warning for warning in reading.warnings)
 
 
 def test_malformed_xml_is_reported_with_its_line_and_column():

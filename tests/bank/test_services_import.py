@@ -48,21 +48,34 @@ def test_a_moodle_file_with_one_bad_question_imports_nothing(sample_bank):
     assert Question.objects.count() == 0
 
 
-def test_an_unsupported_foreign_type_is_named_and_nothing_is_imported(make_course):
+def test_an_unsupported_foreign_type_is_skipped_and_named_with_its_position(make_course):
+    make_course()
+    good, _summary = formats.write("moodle", samples.items()[2:3], [], "fr")
+    essay = '<question type="essay"><name><text>Rédigez</text></name></question>'
+    reading = formats.read_report(good.replace("</quiz>", essay + "</quiz>"))
+    assert [q["key"] for q in reading.questions] == ["tf-pop3"]
+    assert reading.skipped == [formats.Unsupported("Rédigez", "essay", "no. 2")]
+
+
+def test_strict_refuses_a_file_with_an_unsupported_question(make_course):
     make_course()
     good, _summary = formats.write("moodle", samples.items()[2:3], [], "fr")
     essay = '<question type="essay"><name><text>Rédigez</text></name></question>'
     with pytest.raises(BankImportError) as raised:
-        formats.read(good.replace("</quiz>", essay + "</quiz>"))
-    assert raised.value.errors == ["“Rédigez”: the Moodle type “essay” is not supported"]
-    assert Question.objects.count() == 0
+        formats.read_report(good.replace("</quiz>", essay + "</quiz>"), strict=True)
+    assert raised.value.errors == [
+        "the question “Rédigez” (no. 2) is of type “essay”, which Facteur lacks"
+    ]
 
 
 def test_a_foreign_question_without_any_topic_is_reported_by_its_key(make_course):
     make_course()
     questions, declared = formats.read("::Vrai ?:: SMTP relaie.{T####Oui.}")
-    errors = errors_of(questions=questions, misconceptions=declared)
-    assert errors == ["vrai: no topic: give at least one topic"]
+    reading = formats.read_report("::Vrai ?:: SMTP relaie.{T####Oui.}")
+    errors = errors_of(questions=questions, misconceptions=declared, labels=reading.labels)
+    assert errors == [
+        "the question “Vrai ?” (line 1): it has no topic: choose one for its category"
+    ]
 
 
 def test_a_foreign_question_with_a_default_topic_is_imported_as_a_draft(make_course):
@@ -80,7 +93,7 @@ def test_keeping_existing_questions_leaves_edits_and_labels_alone(sample_bank):
     counts = import_questions(
         questions=samples.items(), misconceptions=samples.misconceptions(), update=False
     )
-    assert counts == {"created": 0, "updated": 0, "kept": len(samples.ITEMS)}
+    assert counts == {"created": 0, "updated": 0, "kept": len(samples.ITEMS), "drafts": 0}
     assert Question.objects.get(key="tf-imap").text_fr == "Texte du formateur"
     assert Misconception.objects.get(slug="465-vs-587").label_fr == "Libellé du formateur"
 
@@ -194,20 +207,47 @@ def test_the_shipped_bank_imports_cleanly():
         questions=document["questions"], misconceptions=document["misconceptions"]
     )
     assert counts["created"] == len(document["questions"])
-    assert set(Question.objects.values_list("type", flat=True)) == set(QuestionType.values)
+    expected = set(QuestionType.values) - {QuestionType.NUMERICAL}
+    assert set(Question.objects.values_list("type", flat=True)) == expected
 
 
 @pytest.mark.parametrize("format", ["moodle", "gift"])
-def test_the_shipped_bank_survives_a_round_trip(format):
+def test_the_shipped_bank_survives_a_round_trip_into_an_empty_bank(format):
     document = load_shipped_bank()
     import_questions(questions=document["questions"], misconceptions=document["misconceptions"])
     before = native_bank()
+    labels = set(Misconception.objects.values_list("slug", "label_fr", "label_en"))
     questions, misconceptions = export_items()
     text, summary = formats.write(format, questions, misconceptions, "fr")
     Question.objects.all().delete()
+    Misconception.objects.all().delete()  # the course stays; the bank is truly empty
     imported, declared = formats.read(text)
     import_questions(questions=imported, misconceptions=declared)
+    assert set(Misconception.objects.values_list("slug", "label_fr", "label_en")) <= labels
+    assert not Misconception.objects.filter(draft=True).exists()
     left_out = {skipped.key for skipped in summary}
     assert native_bank() == [q for q in before if q["key"] not in left_out]
     ordering = {q["key"] for q in before if q["type"] == "ordering"}
     assert left_out == (ordering if format == "gift" else set())
+
+
+def test_a_foreign_misconception_tag_is_created_as_a_draft_to_describe(make_course):
+    make_course()
+    text = "// [tag:facteur-misconception:b:smtp-reads-mail]\n::Q:: SMTP ?{=envoie ~lit}"
+    reading = formats.read_report(text, default_topics=["smtp-roles"])
+    counts = import_questions(
+        questions=reading.questions, misconceptions=reading.misconceptions, drafts=True
+    )
+    assert counts["drafts"] == 1
+    draft = Misconception.objects.get(slug="smtp-reads-mail")
+    assert draft.draft and draft.label_fr == "smtp-reads-mail"
+    assert Question.objects.get(key="q").spec["options"][1]["misconception"] == "smtp-reads-mail"
+
+
+def test_without_drafts_an_undeclared_misconception_is_still_an_error(make_course):
+    make_course()
+    text = "// [tag:facteur-misconception:b:smtp-reads-mail]\n::Q:: SMTP ?{=envoie ~lit}"
+    questions, declared = formats.read(text, default_topics=["smtp-roles"])
+    assert errors_of(questions=questions, misconceptions=declared) == [
+        "q: undeclared misconception(s): smtp-reads-mail"
+    ]

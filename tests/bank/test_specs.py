@@ -21,15 +21,67 @@ def test_every_sample_spec_is_valid(kind):
     validate(kind, SPECS[kind])
 
 
-def test_a_single_choice_with_two_right_options_is_refused():
+def test_a_single_choice_may_have_two_right_options_as_in_moodle():
     spec = {
         "options": [
             {"key": "a", "text": {"fr": "x"}, "correct": True},
             {"key": "b", "text": {"fr": "y"}, "correct": True},
+            {"key": "c", "text": {"fr": "z"}, "correct": False},
+        ]
+    }
+    validate("single", spec)
+
+
+def test_a_choice_question_without_a_fully_right_option_is_refused():
+    spec = {
+        "options": [
+            {"key": "a", "text": {"fr": "x"}, "correct": False, "fraction": 0.5},
+            {"key": "b", "text": {"fr": "y"}, "correct": False},
         ]
     }
     with pytest.raises(ValidationError):
         validate("single", spec)
+
+
+def test_multiple_choice_weights_must_add_up_to_full_marks():
+    options = [
+        {"key": "a", "text": {"fr": "x"}, "correct": True, "fraction": 0.9},
+        {"key": "b", "text": {"fr": "y"}, "correct": True, "fraction": 0.2},
+        {"key": "c", "text": {"fr": "z"}, "correct": False, "fraction": -1.0},
+    ]
+    with pytest.raises(ValidationError):
+        validate("multiple", {"options": options})
+    options[1]["fraction"] = 0.1
+    validate("multiple", {"options": options})
+
+
+def test_a_numerical_item_needs_a_fully_right_number():
+    validate("numerical", {"answers": [{"value": 3.1415, "tolerance": 0.0005, "fraction": 1.0}]})
+    with pytest.raises(ValidationError):
+        validate("numerical", {"answers": [{"value": 3, "tolerance": 0, "fraction": 0.5}]})
+    with pytest.raises(ValidationError):
+        validate("numerical", {"answers": [{"value": 3, "tolerance": -1, "fraction": 1.0}]})
+
+
+@pytest.mark.parametrize(
+    ("typed", "value"), [("3,5", 3.5), ("3.5", 3.5), (" 1 822 ", 1822.0), ("-2", -2.0)]
+)
+def test_a_number_is_read_with_a_comma_or_a_dot(typed, value):
+    spec = {"answers": [{"value": 1, "fraction": 1.0}]}
+    assert parse_answer("numerical", spec, [], post(value=typed)) == {"value": value}
+
+
+def test_something_that_is_not_a_number_is_refused_in_words():
+    spec = {"answers": [{"value": 1, "fraction": 1.0}]}
+    with pytest.raises(InvalidAnswer):
+        parse_answer("numerical", spec, [], post(value="trois"))
+
+
+def test_hints_are_texts_with_a_french_version():
+    spec = {"accepted": ["smtp"], "hints": [{"fr": "Pensez au port 25.", "en": ""}]}
+    validate("short", spec)
+    with pytest.raises(ValidationError):
+        validate("short", {"accepted": ["smtp"], "hints": [{"en": "only English"}]})
 
 
 def test_a_port_outside_the_range_is_refused():

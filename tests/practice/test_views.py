@@ -234,7 +234,9 @@ def _queries(client, method, url, data=None, **kwargs):
     with CaptureQueriesContext(connection) as queries:
         response = getattr(client, method)(url, data or {}, **kwargs)
     assert response.status_code in (200, 302)
-    return [q["sql"][:90] for q in queries]
+    # Savepoints around first inserts (which make them race-free) are transaction
+    # control, not queries: they read and write no table.
+    return [q["sql"][:90] for q in queries if not q["sql"].startswith(("SAVEPOINT", "RELEASE"))]
 
 
 @pytest.mark.parametrize("extra_history", [0, 40])

@@ -5,14 +5,15 @@ native.py) and every writer takes them, so that one validator
 (services.import_questions) serves every format.
 """
 
-from collections.abc import Sequence
+import json
+from collections.abc import Mapping, Sequence
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from quizapp.bank import native
 from quizapp.bank.formats import gift, moodle
-from quizapp.bank.formats.common import LANGS, Skipped
+from quizapp.bank.formats.common import LANGS, Reading, Skipped, Unsupported
 from quizapp.bank.native import BankImportError
 
 FORMATS = {
@@ -28,7 +29,18 @@ CONTENT_TYPES = {
 }
 MAX_FILE_SIZE = 2 * 1024 * 1024
 
-__all__ = ["FORMATS", "LANGS", "BankImportError", "Skipped", "decode", "read", "write"]
+__all__ = [
+    "FORMATS",
+    "LANGS",
+    "BankImportError",
+    "Reading",
+    "Skipped",
+    "Unsupported",
+    "decode",
+    "read",
+    "read_report",
+    "write",
+]
 
 
 def decode(data: bytes) -> str:
@@ -48,30 +60,80 @@ def decode(data: bytes) -> str:
 def guess_format(text: str) -> str:
     """Return the format of a file from its content: JSON object, Moodle XML, else GIFT."""
     start = text.lstrip("\ufeff \t\r\n")
-    if start.startswith("{"):
-        return "json"
-    if start.startswith("<") and "<quiz" in text[:4096]:
+    if start.startswith("{") and _is_json_object(text):
+        return "json"  # a GIFT question may start with "{" too ({=Asia} is the largest...)
+    if start.startswith("<") and ("<quiz" in text[:4096] or "<question" in text[:4096]):
         return "moodle"
     return "gift"
+
+
+def _is_json_object(text: str) -> bool:
+    try:
+        return isinstance(json.loads(text), dict)
+    except (ValueError, RecursionError):
+        return False
+
+
+def read_report(
+    text: str,
+    format: str | None = None,
+    *,
+    default_topics: Sequence[str] = (),
+    mapping: Mapping[str, tuple[str, str]] | None = None,
+    strict: bool = False,
+) -> Reading:
+    """Return what a file holds, ready to import, or raise BankImportError.
+
+    An item made elsewhere names no topic of ours: it gets the topic (and
+    section) that `mapping` gives its Moodle category, else `default_topics`.
+    With `strict`, a file holding a question Facteur cannot import is refused.
+    """
+    format = format or guess_format(text)
+    if format == "json":
+        document = native.parse(text)
+        reading = Reading(questions=document["questions"])
+        reading.misconceptions = document["misconceptions"]
+        return reading
+    if format not in ("moodle", "gift"):
+        raise BankImportError([_("Unknown format “%(format)s”.") % {"format": format}])
+    reading = (moodle if format == "moodle" else gift).read(text)
+    if strict and reading.skipped:
+        raise BankImportError([_unsupported_error(s) for s in reading.skipped])
+    if not reading.questions and not reading.skipped:
+        raise BankImportError([_("the file holds no question")])
+    if not reading.questions:
+        message = _("the file holds no question Facteur can import")
+        raise BankImportError([message, *(_unsupported_error(s) for s in reading.skipped)])
+    _place(reading, mapping or {}, list(default_topics))
+    return reading
+
+
+def _unsupported_error(skipped: Unsupported) -> str:
+    message = _("the question “%(name)s” (%(where)s) is of type “%(type)s”, which Facteur lacks")
+    return message % {"name": skipped.name[:60], "where": skipped.where, "type": skipped.type}
+
+
+def _place(reading: Reading, mapping: Mapping[str, tuple[str, str]], default: list[str]) -> None:
+    """Give foreign items the topic of their category; keep each item's label and category."""
+    for item in reading.questions:
+        key = item["key"]
+        reading.labels[key] = item.pop("_label")
+        reading.categories[key] = path = item.pop("_category")
+        if not item.pop("foreign", False):
+            continue
+        reading.foreign.add(key)
+        topic, section = mapping.get(path, ("", ""))
+        item["topics"] = [topic] if topic else list(default)
+        if section and not item.get("section"):
+            item["section"] = section
 
 
 def read(
     text: str, format: str | None = None, *, default_topics: Sequence[str] = ()
 ) -> tuple[list[dict], list[dict]]:
-    """Return (questions, misconceptions) read from a file, or raise BankImportError.
-
-    `default_topics` go to the items of a Moodle or GIFT file made elsewhere,
-    which name no topic of ours.
-    """
-    format = format or guess_format(text)
-    if format == "json":
-        document = native.parse(text)
-        return document["questions"], document["misconceptions"]
-    if format == "moodle":
-        return moodle.read(text, default_topics=default_topics)
-    if format == "gift":
-        return gift.read(text, default_topics=default_topics)
-    raise BankImportError([_("Unknown format “%(format)s”.") % {"format": format}])
+    """Return (questions, misconceptions) read from a file, or raise BankImportError."""
+    reading = read_report(text, format, default_topics=default_topics)
+    return reading.questions, reading.misconceptions
 
 
 def skipped(format: str, questions: list[dict]) -> list[Skipped]:

@@ -1,17 +1,24 @@
 """Moodle XML: write the bank for an LMS and read it back, or read a file made in Moodle.
 
-Types: multichoice (single and multiple), truefalse, shortanswer (case
-insensitive), numerical (our port questions: exact answers), matching and
-ordering (core since Moodle 4.4). Texts are written in one language, in
-Moodle's "markdown" format, which renders our `backticks` and fenced blocks
-as code. Right options of a multiple-choice question share 100 % and wrong
-ones share -100 %; the feedback of a wrong option or answer is the label of
-its misconception. Metadata travels as tags and the idnumber; the other
-language and the item keys in a <facteur> element that Moodle ignores (see
-common.py). A file is parsed with defusedxml: no entities, no external DTD.
+Types: multichoice (single and multiple, with Moodle's weights), truefalse,
+shortanswer (its case setting and * wildcard kept), numerical (tolerances,
+several answers with their own credit; our port questions are numerical
+items of whole numbers), matching and ordering (core since Moodle 4.4).
+Texts are written in one language, in Moodle's "markdown" format, which
+renders our `backticks` and fenced blocks as code. Plain multiple-choice
+items share 100 % among their right options and -100 % among the wrong ones.
+The feedback of an answer is its own, else the label of its misconception.
+Metadata travels as tags and the idnumber; the other language and the item
+keys in a <facteur> element, and the misconceptions the file uses in
+<facteur-misconception> elements, which Moodle ignores (see common.py).
+
+Reading keeps what Facteur can use and reports the rest: a question of a type
+we lack is skipped and named, what is read and not kept (penalty, grade,
+combined feedback, old images...) becomes a warning. A file is parsed with
+defusedxml: no entities, no external DTD.
 """
 
-import re
+import math
 from collections.abc import Sequence
 from xml.etree import ElementTree as ET
 
@@ -19,20 +26,29 @@ import defusedxml.ElementTree as SafeET
 from defusedxml import DefusedXmlException
 from django.utils.translation import gettext as _
 
+from quizapp.bank import answers
+from quizapp.bank.formats import media
 from quizapp.bank.formats.common import (
     Extras,
     FormatError,
+    Reading,
+    Unsupported,
+    UnsupportedType,
     assign_keys,
+    feedback_text,
     finish,
+    fractions,
+    is_moodle_grade,
     key_candidate,
+    label,
+    number_text,
     option_key,
-    partial_credit,
     payload,
     percent,
+    short_tags,
     shown_text,
-    tags,
 )
-from quizapp.bank.formats.htmltext import html_to_text
+from quizapp.bank.formats.htmltext import html_to_text, split_languages
 from quizapp.bank.native import BankImportError
 
 MOODLE_TYPES = {
@@ -40,6 +56,7 @@ MOODLE_TYPES = {
     "multiple": "multichoice",
     "truefalse": "truefalse",
     "port": "numerical",
+    "numerical": "numerical",
     "short": "shortanswer",
     "matching": "matching",
     "ordering": "ordering",
@@ -48,6 +65,8 @@ TEXT_FORMAT = "markdown"
 CATEGORY_ROOT = "$course$/top/Facteur"
 FULL = 99.99  # Moodle writes 100 % as "100" or "100.0000000"
 TRUE_WORDS, FALSE_WORDS = {"true", "vrai"}, {"false", "faux"}
+DEFAULT_PENALTY = 0.3333333
+COMBINED_FEEDBACK = ("correctfeedback", "partiallycorrectfeedback", "incorrectfeedback")
 
 
 # Writing ------------------------------------------------------------------
@@ -75,42 +94,35 @@ def _write_choices(q, item: dict, lang: str, label) -> None:
     _simple(q, "single", "true" if single else "false")
     _simple(q, "shuffleanswers", "true")
     _simple(q, "answernumbering", "abc")
-    right = sum(bool(o["correct"]) for o in item["options"])
-    wrong = len(item["options"]) - right
-    for option in item["options"]:
-        if option["correct"]:
-            fraction = 100 if single else 100 / right
-        else:
-            fraction = 0 if single else -100 / wrong
+    for option, fraction in zip(item["options"], fractions(item), strict=True):
         text = shown_text(option["text"], lang)
-        _answer(q, fraction, text, feedback=label(option.get("misconception")), fmt=TEXT_FORMAT)
+        feedback = feedback_text(option, lang, label)
+        _answer(q, fraction, text, feedback=feedback, fmt=TEXT_FORMAT)
 
 
 def _write_truefalse(q, item: dict, lang: str, label) -> None:
+    own = item.get("feedback", {})
     for value, word in ((True, "true"), (False, "false")):
         right = item["answer"] == value
-        feedback = "" if right else label(item.get("misconception"))
+        feedback = shown_text(own[word], lang) if word in own else ""
+        if not feedback and not right:
+            feedback = label(item.get("misconception"))
         _answer(q, 100 if right else 0, word, feedback=feedback)
 
 
-def _write_wrong_answers(q, item: dict, label, tolerance: bool) -> None:
-    for wrong, slug in (item.get("misconceptions") or {}).items():
-        answer = _answer(q, 0, wrong, feedback=label(slug))
-        if tolerance:
-            _simple(answer, "tolerance", "0")
-
-
-def _write_port(q, item: dict, lang: str, label) -> None:
-    for port in item["accepted"]:
-        _simple(_answer(q, 100, str(port)), "tolerance", "0")
-    _write_wrong_answers(q, item, label, tolerance=True)
+def _write_numerical(q, item: dict, lang: str, label) -> None:
+    for entry in answers.numeric_answers(item):
+        feedback = feedback_text(entry, lang, label)
+        answer = _answer(q, 100 * entry["fraction"], number_text(entry["value"]), feedback=feedback)
+        _simple(answer, "tolerance", number_text(entry.get("tolerance", 0)))
 
 
 def _write_short(q, item: dict, lang: str, label) -> None:
-    _simple(q, "usecase", "0")
-    for text in item["accepted"]:
-        _answer(q, 100, text.replace("*", r"\*"))  # a bare * is Moodle's wildcard
-    _write_wrong_answers(q, item, label, tolerance=False)
+    _simple(q, "usecase", "1" if item.get("usecase") else "0")
+    for entry in answers.short_answers(item):
+        _answer(
+            q, 100 * entry["fraction"], entry["text"], feedback=feedback_text(entry, lang, label)
+        )
 
 
 def _write_matching(q, item: dict, lang: str, label) -> None:
@@ -139,7 +151,8 @@ WRITERS = {
     "single": _write_choices,
     "multiple": _write_choices,
     "truefalse": _write_truefalse,
-    "port": _write_port,
+    "port": _write_numerical,
+    "numerical": _write_numerical,
     "short": _write_short,
     "matching": _write_matching,
     "ordering": _write_ordering,
@@ -147,11 +160,22 @@ WRITERS = {
 
 
 def _write_payload(q, data: dict) -> None:
-    element = ET.SubElement(q, "facteur", {"lang": data["lang"]})
+    attributes = {"lang": data["lang"], **({"plain": "true"} if data.get("plain") else {})}
+    element = ET.SubElement(q, "facteur", attributes)
     for name, text in data["other"].items():
         ET.SubElement(element, "other", {"name": name}).text = text
     for name in data["fallback"]:
         ET.SubElement(element, "fallback", {"name": name})
+    for text in data.get("tags", []):
+        ET.SubElement(element, "tag").text = text
+
+
+def _write_misconceptions(quiz, misconceptions: list[dict]) -> None:
+    """Declare the misconceptions the file uses, in both languages (Moodle ignores them)."""
+    for entry in misconceptions:
+        element = ET.SubElement(quiz, "facteur-misconception", {"slug": entry["slug"]})
+        for lang in ("fr", "en"):
+            ET.SubElement(element, "label", {"lang": lang}).text = entry["label"].get(lang, "")
 
 
 def _write_question(quiz, item: dict, lang: str, label) -> None:
@@ -164,8 +188,10 @@ def _write_question(quiz, item: dict, lang: str, label) -> None:
     _simple(q, "hidden", "0")
     _simple(q, "idnumber", item["key"])
     WRITERS[item["type"]](q, item, lang, label)
+    for hint in item.get("hints", []):
+        _wrapped(q, "hint", shown_text(hint, lang), TEXT_FORMAT)
     tag_list = ET.SubElement(q, "tags")
-    for text in tags(item):
+    for text in short_tags(item):
         _wrapped(tag_list, "tag", text)
     _write_payload(q, payload(item, lang))
 
@@ -178,6 +204,7 @@ def write(questions: list[dict], misconceptions: list[dict], lang: str) -> tuple
         return shown_text(labels[slug], lang) if slug in labels else ""
 
     quiz, topic = ET.Element("quiz"), None
+    _write_misconceptions(quiz, misconceptions)
     for item in questions:
         if item["topics"][0] != topic:  # one Moodle category per main topic
             topic = item["topics"][0]
@@ -192,12 +219,42 @@ def write(questions: list[dict], misconceptions: list[dict], lang: str) -> tuple
 # Reading ------------------------------------------------------------------
 
 
-def _content(element, default_format: str = "html") -> str:
-    """Return the text of an element with a <text> child, HTML turned into plain text."""
-    if element is None:
-        return ""
-    raw = element.findtext("text") or ""
-    return html_to_text(raw) if element.get("format", default_format) == "html" else raw
+class _Question:
+    """One <question> being read: its files and what it could not keep."""
+
+    def __init__(self, element, name: str):
+        self.element, self.name = element, name
+        self.images: dict[str, str] = {}
+        self.media: dict[str, tuple[str, str, bytes]] = {}
+        self.dropped: list[str] = []
+        self.warnings: list[str] = []
+        for file in element.iter("file"):
+            self._keep_file(file)
+
+    def _keep_file(self, file) -> None:
+        name = file.get("name") or ""
+        try:
+            sha, kind, data = media.decode(name, file.text or "")
+        except media.RefusedFile as refused:
+            self.warnings.append(_("%(reason)s: not kept") % {"reason": refused})
+            return
+        self.images.setdefault(name, media.url(sha, kind))
+        self.media[sha] = (name, kind, data)
+
+    def texts(self, element, default_format: str = "html") -> dict:
+        """Return {"fr", "en"?} of an element with a <text> child, HTML made plain text."""
+        if element is None:
+            return {"fr": ""}
+        raw = element.findtext("text") or ""
+        html = element.get("format", default_format) == "html"
+        return {
+            lang: html_to_text(text, self.images, self.dropped) if html else text
+            for lang, text in split_languages(raw).items()
+        }
+
+    def feedback(self, answer) -> dict | None:
+        texts = self.texts(answer.find("feedback"))
+        return texts if texts["fr"].strip() else None
 
 
 def _flag(value: str | None, default: bool) -> bool:
@@ -208,117 +265,132 @@ def _flag(value: str | None, default: bool) -> bool:
 def _fraction(answer) -> float:
     raw = answer.get("fraction", "0")
     try:
-        return float(raw)
+        value = float(raw)
     except ValueError:
         raise FormatError(_("“%(value)s” is not a grade") % {"value": raw}) from None
-
-
-def _read_choices(q) -> tuple[dict, list]:
-    single = _flag(q.findtext("single"), True)
-    options = []
-    for index, answer in enumerate(q.findall("answer")):
-        fraction = _fraction(answer)
-        if single and 0 < fraction < FULL:
-            raise partial_credit(fraction)
-        options.append(
-            {
-                "key": option_key(index),
-                "text": {"fr": _content(answer)},
-                "correct": fraction >= FULL if single else fraction > 0,
-                "misconception": None,
-            }
+    if not is_moodle_grade(value):
+        raise FormatError(
+            _("the grade %(value)s %% is not one of Moodle's grades") % {"value": raw}
         )
+    return value
+
+
+def _read_choices(q: _Question) -> tuple[dict, list]:
+    single = _flag(q.element.findtext("single"), True)
+    options = []
+    for index, answer in enumerate(q.element.findall("answer")):
+        fraction = _fraction(answer)
+        option = {
+            "key": option_key(index),
+            "text": q.texts(answer),
+            "correct": fraction >= FULL if single else fraction > 0,
+            "misconception": None,
+        }
+        if (single and 0 < fraction < FULL) or (not single and fraction):
+            option["fraction"] = round(fraction / 100, 7)
+        if feedback := q.feedback(answer):
+            option["feedback"] = feedback
+        options.append(option)
+    if not _flag(q.element.findtext("shuffleanswers"), True):
+        q.warnings.append(_("its answers were in a fixed order: Facteur shuffles them"))
     return {"type": "single" if single else "multiple", "options": options}, []
 
 
-def _read_truefalse(q) -> tuple[dict, list]:
-    answers = q.findall("answer")
+def _read_truefalse(q: _Question) -> tuple[dict, list]:
+    answers = q.element.findall("answer")
     right = [a for a in answers if _fraction(a) >= FULL]
     words = {(a.findtext("text") or "").strip().lower() for a in answers}
     one_each = len(words & TRUE_WORDS) == 1 and len(words & FALSE_WORDS) == 1
     if len(answers) != 2 or len(right) != 1 or not one_each:
         raise FormatError(_("a true/false question needs “true” and “false”, one of them right"))
     value = (right[0].findtext("text") or "").strip().lower()
-    return {"type": "truefalse", "answer": value in TRUE_WORDS, "misconception": None}, []
+    item = {"type": "truefalse", "answer": value in TRUE_WORDS, "misconception": None}
+    feedback = {}
+    for answer in answers:
+        side = "true" if (answer.findtext("text") or "").strip().lower() in TRUE_WORDS else "false"
+        if texts := q.feedback(answer):
+            feedback[side] = texts
+    if feedback:
+        item["feedback"] = feedback
+    return item, []
 
 
-def _graded_answers(q):
-    """Yield (fraction, text) of the answers, refusing partial credit."""
-    for answer in q.findall("answer"):
-        fraction = _fraction(answer)
-        if 0 < fraction < FULL:
-            raise partial_credit(fraction)
-        yield fraction, answer
+def _credit(fraction: float) -> float:
+    if fraction < 0:
+        raise FormatError(_("a typed answer cannot be worth less than 0 %"))
+    return round(fraction / 100, 7)
 
 
-def _read_short(q) -> tuple[dict, list]:
-    accepted, wrong = [], []
-    for fraction, answer in _graded_answers(q):
-        text = _content(answer, "moodle_auto_format")
-        if fraction <= 0 and text.strip() == "*":
-            continue  # Moodle's "any other answer"
-        if re.search(r"(?<!\\)\*", text):
-            raise FormatError(
-                _("the wildcard * in “%(answer)s” is not supported") % {"answer": text}
-            )
-        (accepted if fraction >= FULL else wrong).append(text.replace(r"\*", "*"))
-    return {"type": "short", "accepted": accepted}, wrong
+def _read_short(q: _Question) -> tuple[dict, list]:
+    answers = []
+    for answer in q.element.findall("answer"):
+        text = (answer.findtext("text") or "").strip()
+        if answer.get("format", "moodle_auto_format") == "html":
+            text = html_to_text(text)
+        entry = {"text": text, "fraction": _credit(_fraction(answer))}
+        if feedback := q.feedback(answer):
+            entry["feedback"] = feedback
+        answers.append(entry)
+    item = {"type": "short", "answers": answers}
+    if _flag(q.element.findtext("usecase"), False):
+        item["usecase"] = True
+    return item, []
 
 
-def _port(raw: str) -> int:
+def _number(raw: str) -> int | float:
     try:
-        value = float(raw)
-    except ValueError:
-        value = 0.5
-    if not value.is_integer():
-        raise FormatError(_("“%(value)s” is not a whole number") % {"value": raw})
-    return int(value)
-
-
-def _port_tolerance(answer) -> float:
-    raw = (answer.findtext("tolerance") or "0").strip()
-    try:
-        return float(raw)
+        value = float(raw.replace(",", "."))
     except ValueError:
         raise FormatError(_("“%(value)s” is not a number") % {"value": raw}) from None
+    return int(value) if value.is_integer() else value
 
 
-def _read_port(q) -> tuple[dict, list]:
-    accepted, wrong = [], []
-    for fraction, answer in _graded_answers(q):
+def _read_numerical(q: _Question) -> tuple[dict, list]:
+    answers = []
+    for answer in q.element.findall("answer"):
         raw = (answer.findtext("text") or "").strip()
         if raw == "*":
+            if q.feedback(answer):
+                q.warnings.append(_("the feedback for any other number is not kept"))
             continue
-        if fraction >= FULL and _port_tolerance(answer):
-            raise FormatError(_("a tolerance has no equivalent: list each accepted number"))
-        (accepted if fraction >= FULL else wrong).append(_port(raw))
-    return {"type": "port", "accepted": accepted}, [str(port) for port in wrong]
+        tolerance = _number((answer.findtext("tolerance") or "0").strip() or "0")
+        entry = {
+            "value": _number(raw),
+            "tolerance": abs(tolerance),
+            "fraction": _credit(_fraction(answer)),
+        }
+        if feedback := q.feedback(answer):
+            entry["feedback"] = feedback
+        answers.append(entry)
+    if q.element.find("units/unit") is not None:
+        q.warnings.append(_("its units are not kept: the number is expected alone"))
+    return {"type": "numerical", "answers": answers}, []
 
 
-def _read_matching(q) -> tuple[dict, list]:
+def _read_matching(q: _Question) -> tuple[dict, list]:
     pairs, distractors = [], []
-    for sub in q.findall("subquestion"):
-        left, right = _content(sub), _content(sub.find("answer"), "plain_text")
-        if left.strip():
-            pairs.append(
-                {"key": f"p{len(pairs) + 1}", "left": {"fr": left}, "right": {"fr": right}}
-            )
+    for sub in q.element.findall("subquestion"):
+        left, right = q.texts(sub), q.texts(sub.find("answer"), "plain_text")
+        if left["fr"].strip():
+            pairs.append({"key": f"p{len(pairs) + 1}", "left": left, "right": right})
         else:
-            distractors.append({"key": f"x{len(distractors) + 1}", "text": {"fr": right}})
+            distractors.append({"key": f"x{len(distractors) + 1}", "text": right})
     item = {"type": "matching", "pairs": pairs}
     if distractors:
         item["distractors"] = distractors
     return item, []
 
 
-def _read_ordering(q) -> tuple[dict, list]:
-    answers = list(enumerate(q.findall("answer")))
+def _read_ordering(q: _Question) -> tuple[dict, list]:
+    answers = list(enumerate(q.element.findall("answer")))
     # Moodle stores the right position of each item in its "fraction".
-    answers.sort(key=lambda pair: (_fraction(pair[1]), pair[0]))
+    answers.sort(key=lambda pair: (float(pair[1].get("fraction", "0") or 0), pair[0]))
     steps = [
-        {"key": f"s{number}", "text": {"fr": _content(answer)}}
+        {"key": f"s{number}", "text": q.texts(answer)}
         for number, (_index, answer) in enumerate(answers, start=1)
     ]
+    if any(q.feedback(answer) for _index, answer in answers):
+        q.warnings.append(_("the feedback of each step is not kept"))
     return {"type": "ordering", "steps": steps}, []
 
 
@@ -326,7 +398,7 @@ READERS = {
     "multichoice": _read_choices,
     "truefalse": _read_truefalse,
     "shortanswer": _read_short,
-    "numerical": _read_port,
+    "numerical": _read_numerical,
     "matching": _read_matching,
     "match": _read_matching,
     "ordering": _read_ordering,
@@ -339,28 +411,73 @@ def _read_payload(element) -> dict | None:
     names = [e.get("name") for e in element.findall("other")]
     if None in names:
         return {}  # damaged: reported by common.apply_payload
-    return {
+    data = {
         "lang": element.get("lang"),
         "other": {e.get("name"): e.text or "" for e in element.findall("other")},
         "fallback": [e.get("name") for e in element.findall("fallback")],
     }
+    if element.get("plain") == "true":
+        data["plain"] = True
+    if long_tags := [e.text or "" for e in element.findall("tag")]:
+        data["tags"] = long_tags
+    return data
 
 
-def _read_question(q, default_topics: list[str]) -> dict:
-    qtype = q.get("type", "")
+def _losses(q: _Question) -> None:
+    """Note what Moodle's question holds that Facteur does not keep."""
+    element = q.element
+    penalty = _float(element.findtext("penalty"), 0.0)
+    if penalty not in (0.0, DEFAULT_PENALTY, 1.0):
+        message = _("its penalty per wrong try (%(penalty)s %%) is not kept")
+        q.warnings.append(message % {"penalty": percent(penalty * 100)})
+    grade = _float(element.findtext("defaultgrade"), 1.0)
+    if grade != 1.0:
+        message = _("its default mark (%(grade)s) is not kept: every question counts 1")
+        q.warnings.append(message % {"grade": percent(grade)})
+    if any((element.findtext(f"{name}/text") or "").strip() for name in COMBINED_FEEDBACK):
+        q.warnings.append(_("its combined feedback (right, partly right, wrong) is not kept"))
+    if element.find("image") is not None or element.find("image_base64") is not None:
+        q.warnings.append(_("its image in Moodle 1.9's old <image> field is not kept"))
+    foreign = [t for t in _tag_texts(element) if not t.startswith("facteur-")]
+    if foreign:
+        message = _("its tags are not kept: %(tags)s")
+        q.warnings.append(message % {"tags": ", ".join(foreign)})
+
+
+def _float(raw: str | None, default: float) -> float:
+    try:
+        value = float((raw or "").strip() or default)
+    except ValueError:
+        return default
+    return value if math.isfinite(value) else default
+
+
+def _tag_texts(element) -> list[str]:
+    return [(t.findtext("text") or "").strip() for t in element.findall("tags/tag")]
+
+
+def _read_question(q: _Question) -> dict:
+    qtype = q.element.get("type", "")
     if qtype not in READERS:
-        raise FormatError(_("the Moodle type “%(type)s” is not supported") % {"type": qtype})
-    if any(e.tag == "file" or "@@PLUGINFILE@@" in (e.text or "") for e in q.iter()):
-        raise FormatError(_("it embeds files (such as images), which Facteur cannot import"))
+        raise UnsupportedType(qtype)
     item, wrong = READERS[qtype](q)
-    item["text"] = {"fr": _content(q.find("questiontext"))}
-    item["explanation"] = {"fr": _content(q.find("generalfeedback"))}
+    item["text"] = q.texts(q.element.find("questiontext"))
+    item["explanation"] = q.texts(q.element.find("generalfeedback"))
+    hints = [q.texts(hint) for hint in q.element.findall("hint")]
+    if hints := [hint for hint in hints if hint["fr"].strip()]:
+        item["hints"] = hints
+    _losses(q)
     extras = Extras(
-        tags=[t.findtext("text") or "" for t in q.findall("tags/tag")],
-        payload=_read_payload(q.find("facteur")),
+        tags=_tag_texts(q.element),
+        payload=_read_payload(q.element.find("facteur")),
         wrong_answers=wrong,
     )
-    return finish(item, extras, default_topics)
+    item = finish(item, extras)
+    for src in q.dropped:
+        q.warnings.append(
+            _("its image %(src)s is not kept: only images in the file are") % {"src": src}
+        )
+    return item
 
 
 def _parse(text: str):
@@ -372,31 +489,63 @@ def _parse(text: str):
         raise BankImportError([message % {"line": line, "column": column}]) from None
     except DefusedXmlException:
         raise BankImportError([_("the XML declares entities, which are refused")]) from None
+    if root.tag == "question":  # one question saved alone, as Moodle's plugins do
+        quiz = ET.Element("quiz")
+        quiz.append(root)
+        return quiz
     if root.tag != "quiz":
         raise BankImportError([_("this is not a Moodle XML question file (no <quiz> element)")])
     return root
 
 
-def read(text: str, *, default_topics: Sequence[str] = ()) -> tuple[list[dict], list[dict]]:
-    """Return (questions, misconceptions) of a Moodle XML file, or raise BankImportError.
+def _read_misconceptions(root) -> list[dict]:
+    return [
+        {
+            "slug": element.get("slug") or "",
+            "label": {
+                label_element.get("lang") or "fr": label_element.text or ""
+                for label_element in element.findall("label")
+            },
+        }
+        for element in root.findall("facteur-misconception")
+    ]
 
-    Misconception labels are not read back: the slugs in the tags must
-    already be declared in the bank.
+
+def read(text: str, *, default_topics: Sequence[str] = ()) -> Reading:
+    """Return what a Moodle XML file holds, or raise BankImportError.
+
+    Questions of a type Facteur lacks are skipped and listed; an error in any
+    other question refuses the whole file.
     """
-    items, candidates, errors = [], [], []
-    questions = [q for q in _parse(text).findall("question") if q.get("type") != "category"]
-    for number, q in enumerate(questions, start=1):
-        name = (q.findtext("name/text") or "").strip()
-        try:
-            items.append(_read_question(q, list(default_topics)))
-        except FormatError as error:
-            shown = name or _("question #%(n)s") % {"n": number}
-            errors.append(_("“%(name)s”: %(message)s") % {"name": shown, "message": error})
+    root = _parse(text)
+    reading = Reading(misconceptions=_read_misconceptions(root))
+    items, candidates, errors, category, number = [], [], [], "", 0
+    for element in root.findall("question"):
+        if element.get("type") == "category":
+            category = (element.findtext("category/text") or "").strip()
             continue
-        candidates.append(key_candidate(q.findtext("idnumber") or "", name))
+        number += 1
+        name = (element.findtext("name/text") or "").strip()
+        q, shown = _Question(element, name), label(html_to_text(name), number=number)
+        try:
+            item = _read_question(q)
+        except UnsupportedType as unsupported:
+            where = _("no. %(number)s") % {"number": number}
+            reading.skipped.append(Unsupported(name, unsupported.qtype, where))
+            continue
+        except FormatError as error:
+            errors.append(_("%(question)s: %(message)s") % {"question": shown, "message": error})
+            continue
+        items.append(item)
+        candidates.append(key_candidate(element.findtext("idnumber") or "", name))
+        reading.warnings += [
+            _("%(question)s: %(message)s") % {"question": shown, "message": warning}
+            for warning in q.warnings
+        ]
+        reading.media.update(q.media)
+        item["_label"], item["_category"] = shown, category
     if errors:
         raise BankImportError(errors)
-    if not items:
-        raise BankImportError([_("the file holds no question")])
     assign_keys(items, candidates)
-    return items, []
+    reading.questions = items
+    return reading

@@ -29,13 +29,23 @@ class Command(BaseCommand):
             action="store_true",
             help="Leave questions whose key already exists as they are.",
         )
+        parser.add_argument(
+            "--strict",
+            action="store_true",
+            help="Refuse the whole file if it holds a question of a type Facteur lacks.",
+        )
 
-    def handle(self, *args, file, format, topic, keep_existing, **options):
+    def handle(self, *args, file, format, topic, keep_existing, strict, **options):
         try:
             text = formats.decode(file.read_bytes())
-            questions, misconceptions = formats.read(text, format, default_topics=topic)
+            reading = formats.read_report(text, format, default_topics=topic, strict=strict)
             counts = import_questions(
-                questions=questions, misconceptions=misconceptions, update=not keep_existing
+                questions=reading.questions,
+                misconceptions=reading.misconceptions,
+                update=not keep_existing,
+                labels=reading.labels,
+                media=reading.media,
+                drafts=True,
             )
         except OSError as error:
             raise CommandError(f"cannot read {file}: {error.strerror}") from None
@@ -45,4 +55,8 @@ class Command(BaseCommand):
             raise CommandError(
                 f"nothing imported from {file}: {len(error.errors)} error(s)"
             ) from None
+        for skipped in reading.skipped:
+            self.stderr.write(f"skipped: {skipped.name} ({skipped.type}, {skipped.where})")
+        for warning in reading.warnings:
+            self.stderr.write(f"not kept: {warning}")
         self.stdout.write("created: {created}, updated: {updated}, kept: {kept}".format(**counts))
