@@ -4,10 +4,14 @@ from django.urls import include, path
 from django.views.i18n import set_language
 
 from course import views as course_views
+from quizapp.ops import views as ops_views
+
+handler500 = "quizapp.ops.views.server_error"
 
 urlpatterns = [
     path("i18n/setlang/", set_language, name="set_language"),
     path("admin/", admin.site.urls),
+    path("healthz", ops_views.healthz, name="healthz"),
 ]
 # French is served without a prefix; English lives under /en/.
 urlpatterns += i18n_patterns(
@@ -17,5 +21,6 @@ urlpatterns += i18n_patterns(
     path("bank/", include("quizapp.bank.urls")),
     path("practice/", include("quizapp.practice.urls")),
     path("lab/", include("quizapp.lab.urls")),
+    path("", include("quizapp.privacy.urls")),
     prefix_default_language=False,
 )
