@@ -98,7 +98,8 @@ class Browser:
         headers = {"Referer": self.base + path, **(headers or {})}
         if method == "POST":
             headers["X-CSRFToken"] = self.csrf()
-        req = urllib.request.Request(self.base + path, data=body, method=method, headers=headers)
+        url = self.base + path  # always http://127.0.0.1:<port>/...
+        req = urllib.request.Request(url, data=body, method=method, headers=headers)  # noqa: S310
         try:
             with self.opener.open(req, timeout=60) as response:
                 return response.status, response.read().decode(), response.url
