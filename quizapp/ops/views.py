@@ -7,6 +7,7 @@ from django.db import InterfaceError, OperationalError
 from django.http import HttpResponseServerError, JsonResponse
 from django.template import loader
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_safe
 from django.views.defaults import server_error as django_server_error
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
@@ -20,6 +21,7 @@ UNAVAILABLE = (OperationalError, InterfaceError, RedisConnectionError, RedisTime
 RETRY_AFTER = "10"
 
 
+@require_safe
 @never_cache
 def healthz(request):
     """Return 200 when the database, cache, task queue and lab server all answer, else 503."""
