@@ -157,6 +157,7 @@ PERIODIC_INTERVAL = env_int("PERIODIC_INTERVAL", 30)
 PERIODIC_JOBS = [
     "quizapp.ops.periodic.fail_lost_tasks",
     "quizapp.lab.runner.fail_lost_runs",
+    "quizapp.ops.periodic.refresh_sqlite_statistics",
 ]
 # /healthz reports unhealthy when the oldest task still waiting is older than this.
 TASK_QUEUE_MAX_AGE = env_int("TASK_QUEUE_MAX_AGE", 120)

@@ -67,5 +67,28 @@ def fail_lost_tasks(now=None) -> int:
     )
 
 
+STATISTICS_EVERY = 600.0  # seconds between two ANALYZE runs of one worker
+_last_analyze = 0.0
+
+
+def refresh_sqlite_statistics(now: float | None = None) -> int:
+    """Let SQLite's planner know the tables' sizes (ANALYZE, sampled), every 10 minutes.
+
+    Without statistics SQLite walks the questions by status and sorts them all
+    to find the items nearest a level; with them it walks the difficulty index
+    from the target outwards (adaptive/services.py). PostgreSQL's autovacuum
+    does this by itself.
+    """
+    global _last_analyze
+    now = time.monotonic() if now is None else now
+    if connection.vendor != "sqlite" or now - _last_analyze < STATISTICS_EVERY:
+        return 0
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA analysis_limit=1000")  # sample: milliseconds, not a full scan
+        cursor.execute("ANALYZE")
+    _last_analyze = now
+    return 0  # nothing recovered: quiet in the log
+
+
 class WorkerLost(Exception):
     """A task's worker stopped before the task finished."""
