@@ -248,6 +248,11 @@ LAB_HOST = env_str("LAB_HOST", "127.0.0.1")
 # A check still running after this many seconds lost its worker: it is failed,
 # so the trainee may start another (the checks' own deadlines are under 30 s).
 LAB_LOST_AFTER = env_int("LAB_LOST_AFTER", 90)
+# Ports a lab may declare beyond the mail ports (quizapp/lab/networks.py), comma-separated.
+LAB_EXTRA_PORTS = [int(p) for p in env_str("LAB_EXTRA_PORTS", "").split(",") if p.strip()]
+# Lets every lab, not only the embedded one, reach loopback: for tests and a laptop
+# only; a system check refuses it when DEBUG is off.
+LAB_LOOPBACK_LABS = env_bool("LAB_LOOPBACK_LABS", False)
 
 LOGGING = {
     "version": 1,

@@ -54,11 +54,33 @@ def _drop_postgres(url: str, name: str) -> None:
 
 
 class LiveSite:
-    def __init__(self, var_dir: Path, env: dict, port: int):
+    def __init__(self, var_dir: Path, env: dict):
         self.var_dir = var_dir
         self.env = env
-        self.port = port
-        self.base = f"http://{HOST}:{port}"
+        self.servers: list[tuple[subprocess.Popen, int]] = []
+
+    @property
+    def base(self) -> str:
+        return f"http://{HOST}:{self.servers[0][1]}"
+
+    def serve(self) -> str:
+        """Start one more server process on the same database; return its base URL."""
+        port = free_port()
+        server = subprocess.Popen(
+            [sys.executable, "manage.py", "runserver", "--noreload", f"{HOST}:{port}"],
+            cwd=ROOT,
+            env=self.env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+        )
+        self.servers.append((server, port))
+        _wait_for(port, server)
+        return f"http://{HOST}:{port}"
+
+    def stop(self) -> None:
+        for server, _port in self.servers:
+            server.terminate()
+            server.wait(timeout=20)
 
     def manage(self, *args: str, stdin: str | None = None) -> str:
         done = subprocess.run(
@@ -77,8 +99,8 @@ class LiveSite:
         """Run `code` in Django's shell on the site's database; return its printed JSON."""
         return json.loads(self.manage("shell", "--no-imports", "-c", code).strip().splitlines()[-1])
 
-    def browser(self) -> "Browser":
-        return Browser(self.base)
+    def browser(self, base: str | None = None) -> "Browser":
+        return Browser(base or self.base)
 
 
 class Browser:
@@ -139,37 +161,26 @@ def live_site(tmp_path: Path, *, seed: str = "", extra_env: dict | None = None):
     if env.get("DATABASE_URL", "").startswith("postgres"):
         env["DATABASE_URL"], name = _postgres_database(env["DATABASE_URL"])
         dropped = (os.environ["DATABASE_URL"], name)
-    port = free_port()
-    site = LiveSite(var_dir, env, port)
-    server = None
+    site = LiveSite(var_dir, env)
     try:
         site.manage("migrate", "--no-input", "-v0")
         if seed:
             site.manage("shell", "--no-imports", "-c", seed)
-        server = subprocess.Popen(
-            [sys.executable, "manage.py", "runserver", "--noreload", f"{HOST}:{port}"],
-            cwd=ROOT,
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-        )
-        _wait_for(site, server)
+        site.serve()
         yield site
     finally:
-        if server is not None:
-            server.terminate()
-            server.wait(timeout=20)
+        site.stop()
         if dropped:
             _drop_postgres(*dropped)
 
 
-def _wait_for(site: LiveSite, server: subprocess.Popen) -> None:
+def _wait_for(port: int, server: subprocess.Popen) -> None:
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         if server.poll() is not None:
             raise RuntimeError(server.stderr.read().decode()[-3000:])
         try:
-            with socket.create_connection((HOST, site.port), timeout=1):
+            with socket.create_connection((HOST, port), timeout=1):
                 return
         except OSError:
             time.sleep(0.2)

@@ -194,7 +194,9 @@ def main() -> None:
     per_port = float(sys.argv[1]) if len(sys.argv) > 1 else 0.5
     report = {"workers": 2, "queue_runner": runner.submit is runner.submit_to_queue}
     with serving((fake.smtp(), None), (fake.silent, None)) as (smtp_port, silent_port):
+        # Loopback servers on free ports: only an embedded lab may reach those.
         common = {"host": "127.0.0.1", "allowed_networks": "127.0.0.1/32", "domain": "lab.test"}
+        common["embedded"] = True
         smtp_lab = LabServer.objects.create(name="SMTP", relay_port=smtp_port, **common)
         silent_lab = LabServer.objects.create(name="Silent", relay_port=silent_port, **common)
         with workers(1, per_port):
