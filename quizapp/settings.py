@@ -66,7 +66,8 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
 ]
 
-ROOT_URLCONF = "quizapp.urls"
+# The load benchmark serves the same site plus a minimal view (benchmarks/load.py).
+ROOT_URLCONF = env_str("ROOT_URLCONF", "quizapp.urls")
 WSGI_APPLICATION = "quizapp.wsgi.application"
 ASGI_APPLICATION = "quizapp.asgi.application"
 
