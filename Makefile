@@ -30,6 +30,7 @@ serve: setup
 	FACTEUR_ENV_FILE=$(ENV_FILE) $(MANAGE) serve
 
 test: setup node_modules/.installed
+	@scripts/test-tools
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
 	$(PY) -m pytest
@@ -50,6 +51,7 @@ locale/.compiled: $(VENV)/.installed $(wildcard locale/*/LC_MESSAGES/django.po)
 	touch $@
 
 node_modules/.installed: package.json package-lock.json
+	@scripts/test-tools
 	npm ci --no-audit --no-fund --silent
 	touch $@
 

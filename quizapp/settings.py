@@ -6,6 +6,7 @@ DATABASE_URL and CACHE_URL, in the environment or in the file FACTEUR_ENV_FILE
 names (`make serve` reads `.env`).
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -50,6 +51,7 @@ INSTALLED_APPS = [
     "quizapp.lab",
     "quizapp.ops",
     "quizapp.privacy",
+    "axes",
 ]
 
 MIDDLEWARE = [
@@ -64,6 +66,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Last, as its documentation asks: it answers a locked-out login before the view.
+    "axes.middleware.AxesMiddleware",
 ]
 
 # The load benchmark serves the same site plus a minimal view (benchmarks/load.py).
@@ -165,6 +169,29 @@ TASK_QUEUE_MAX_AGE = env_int("TASK_QUEUE_MAX_AGE", 120)
 BACKUP_DIR = Path(env_str("BACKUP_DIR", str(VAR_DIR / "backups")))
 
 AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = [
+    # Refuses a login attempt for a locked-out username or address before any hashing.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Password guessing (site and admin logins): after LOGIN_FAILURE_LIMIT failures for one
+# username, or from one address, logins are refused for LOGIN_COOLOFF_MINUTES. A
+# training room behind one address shares that address's budget, hence 10 and not 3.
+# An administrator lifts a lockout in the admin (Axes, access attempts) or with
+# `manage.py axes_reset_username NAME` / `axes_reset_ip ADDRESS`.
+AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 10)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("LOGIN_COOLOFF_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "quizapp.accounts.views.locked_out"
+AXES_VERBOSE = False
+# The failure counters: in Redis when there is one (every web process shares it,
+# and no row is written per failed login), else in the database.
+AXES_HANDLER = (
+    "axes.handlers.cache.AxesCacheHandler"
+    if REDIS_CONFIGURED
+    else "axes.handlers.database.AxesDatabaseHandler"
+)
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
@@ -254,6 +281,8 @@ LAB_EXTRA_PORTS = [int(p) for p in env_str("LAB_EXTRA_PORTS", "").split(",") if 
 # Lets every lab, not only the embedded one, reach loopback: for tests and a laptop
 # only; a system check refuses it when DEBUG is off.
 LAB_LOOPBACK_LABS = env_bool("LAB_LOOPBACK_LABS", False)
+# Exercise 4: how late the "slow greeting" fault greets (tests make it short).
+LAB_FAULT_GREETING_DELAY = float(env_str("LAB_FAULT_GREETING_DELAY", "30"))
 
 LOGGING = {
     "version": 1,

@@ -12,6 +12,7 @@ urlpatterns = [
     path("i18n/setlang/", set_language, name="set_language"),
     path("admin/", admin.site.urls),
     path("healthz", ops_views.healthz, name="healthz"),
+    path("", include("quizapp.lab.autoconfig_urls")),
 ]
 # French is served without a prefix; English lives under /en/.
 urlpatterns += i18n_patterns(

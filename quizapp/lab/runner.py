@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from quizapp.adaptive.services import learn_from_lab
 from quizapp.lab import checks
+from quizapp.lab.faults.checks import check_diagnosis
 from quizapp.lab.models import STALE_AFTER, LabRun
 from quizapp.lab.probe import TargetRefused
 
@@ -30,6 +31,7 @@ CHECKS = {
     LabRun.Kind.PORT_MAP: checks.check_port_map,
     LabRun.Kind.SEND_FETCH: checks.check_send_fetch,
     LabRun.Kind.POP_VS_IMAP: checks.check_pop_vs_imap,
+    LabRun.Kind.DIAGNOSE: check_diagnosis,
 }
 
 
