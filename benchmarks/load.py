@@ -79,6 +79,23 @@ User.objects.bulk_create(
     [User(username=f"load{n}", password=hashed) for n in range(1, {trainees} + 1)]
     + [User(username="loadtrainer", password=hashed, role="trainer")]
 )
+# Trainees arrive logged in (a class logs in once, then answers for an hour): one
+# session each, made here, so that the steps measure the answers and not 200
+# password hashes at once; the login page is measured on its own.
+import json
+from importlib import import_module
+from django.conf import settings
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+store = import_module(settings.SESSION_ENGINE).SessionStore
+keys = {}
+for user in User.objects.filter(username__startswith="load"):
+    session = store()
+    session[SESSION_KEY] = str(user.pk)
+    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    session.create()
+    keys[user.username] = session.session_key
+open("{sessions}", "w").write(json.dumps(keys))
 print(",".join(Section.objects.values_list("slug", flat=True)))
 """
 
@@ -88,11 +105,12 @@ print(Answer.objects.filter(learner__user__username__startswith="load").count())
 """
 
 
-def prepare(env: dict, trainees: int) -> list[str]:
+def prepare(env: dict, trainees: int, sessions: Path) -> list[str]:
     manage(env, "migrate", "--no-input", "-v0")
     manage(env, "load_course")
     manage(env, "load_questions")
-    out = manage(env, "shell", "-c", SEED.replace("{trainees}", str(trainees)))
+    code = SEED.replace("{trainees}", str(trainees)).replace("{sessions}", str(sessions))
+    out = manage(env, "shell", "-c", code)
     return out.strip().splitlines()[-1].split(",")
 
 
@@ -122,6 +140,7 @@ def locust(base: str, env: dict, users: int, seconds: int, out: Path, **extra) -
     run_env = {**os.environ, **extra, "LOAD_ACK_FILE": str(ack)}
     run_env["LOAD_TRAINEES"] = env["LOAD_TRAINEES"]
     run_env["LOAD_SECTIONS"] = env["LOAD_SECTIONS"]
+    run_env["LOAD_SESSIONS"] = env.get("LOAD_SESSIONS", "")
     spawn = str(max(1, users // 4))
     command = [PY, "-m", "locust", "-f", str(ROOT / "benchmarks" / "load_locust.py")]
     command += ["--headless", "-u", str(users), "-r", spawn, "-t", f"{seconds}s"]
@@ -155,8 +174,10 @@ def run_database(kind: str, args, work: Path) -> dict:
         reset_postgres(url)
     port = free_port()
     env = site_env(var_dir, url, port)
-    sections = prepare(env, args.trainees)
+    sessions = work / f"{kind}-sessions.json"
+    sections = prepare(env, args.trainees, sessions)
     env.update(LOAD_TRAINEES=str(args.trainees), LOAD_SECTIONS=",".join(sections))
+    env["LOAD_SESSIONS"] = str(sessions)
     server = subprocess.Popen(
         [PY, "manage.py", "serve", "--only", "web,worker", "--no-migrate"],
         cwd=ROOT,

@@ -28,6 +28,11 @@ SELECT = re.compile(r'<select id="[^"]+" name="([^"]+)"')
 OPTION = re.compile(r'<option value="([^"]+)"')
 
 _accounts = itertools.count(1)
+SESSIONS = (
+    json.loads(open(os.environ["LOAD_SESSIONS"]).read())  # noqa: SIM115
+    if os.environ.get("LOAD_SESSIONS")
+    else {}
+)
 _lock = threading.Lock()
 acknowledged = {"answers": 0, "refused": 0}
 
@@ -59,7 +64,13 @@ class Trainee(HttpUser):
     def on_start(self):
         with _lock:
             self.number = (next(_accounts) - 1) % TRAINEES + 1
-        self.login(f"load{self.number}")
+        username = f"load{self.number}"
+        if SESSIONS:  # arrive logged in (see load.py); else log in now
+            self.client.cookies.set("sessionid", SESSIONS[username])
+            page = self.client.get("/practice/", name="practice home").text
+            self.csrf = self.client.cookies.get("csrftoken") or CSRF.search(page).group(1)
+        else:
+            self.login(username)
         self.page = ""
         self.start_session()
 
