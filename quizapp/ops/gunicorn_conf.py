@@ -24,7 +24,11 @@ threads = env_int("WEB_THREADS", 4)
 preload_app = True
 timeout = env_int("WEB_TIMEOUT", 30)
 graceful_timeout = 20
-keepalive = 5
+# Longer than a trainee's think time and a load balancer's idle timeout (60 s): a
+# connection closed by the server just as the client reuses it fails a POST
+# ("remote end closed connection", seen under load with 5 s). Idle connections
+# wait in the poller, not in a thread.
+keepalive = 75
 # A worker is replaced now and then, so that a slow leak cannot grow for ever.
 max_requests = 5000
 max_requests_jitter = 500

@@ -57,7 +57,7 @@ def redis_sessions(settings):
 def test_a_login_session_is_read_from_redis_and_written_through_to_the_database(
     client, trainee, redis_sessions
 ):
-    client.login(username="alice", password="secret-pass-1")
+    client.force_login(trainee)
     key = client.cookies["sessionid"].value
     assert redis_sessions.get(f"django.contrib.sessions.cached_db{key}")
     assert Session.objects.filter(session_key=key).exists()  # a Redis restart logs nobody out
