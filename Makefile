@@ -1,4 +1,5 @@
-# Two commands for a fresh clone: `make run` and `make test` (see README.md).
+# Two commands for a fresh clone: `make run` and `make test` (see README.md);
+# `make serve` runs the site in production (DEBUG=0, gunicorn, task worker).
 SHELL := /bin/bash
 VENV := .venv
 PY := $(VENV)/bin/python
@@ -6,7 +7,7 @@ PORT ?= 8000
 LAB_HOST ?= 127.0.0.1
 MANAGE := $(PY) manage.py
 
-.PHONY: run test setup lint messages clean-venv
+.PHONY: run serve test setup lint messages clean-venv
 
 run: setup
 	$(MANAGE) migrate --no-input
@@ -16,8 +17,17 @@ run: setup
 	$(MANAGE) load_demo_lab
 	@echo "Facteur: http://127.0.0.1:$(PORT)/  (the lab mail server runs beside it)"
 	@$(MANAGE) labserver --host $(LAB_HOST) & lab=$$!; \
-	  trap 'kill $$lab 2>/dev/null' EXIT INT TERM; \
+	  $(MANAGE) worker --interval 0.5 & worker=$$!; \
+	  trap 'kill $$lab $$worker 2>/dev/null' EXIT INT TERM; \
 	  $(MANAGE) runserver 127.0.0.1:$(PORT)
+
+# Production on this machine: settings from .env (written on first use with a new
+# SECRET_KEY and DEBUG=0) or the environment; checks, migrates, collects the static
+# manifest, then runs gunicorn, the task worker and the lab server (README, "Production").
+ENV_FILE ?= .env
+serve: setup
+	@scripts/new-env $(ENV_FILE)
+	FACTEUR_ENV_FILE=$(ENV_FILE) $(MANAGE) serve
 
 test: setup node_modules/.installed
 	@scripts/test-tools

@@ -5,13 +5,19 @@ gets the tags and attributes listed here: nh3 removes the rest, scripts and
 event handlers included.
 """
 
+import functools
 import re
 
 import markdown
 import nh3
-from django.urls import NoReverseMatch, reverse
+from django.conf import settings
+from django.urls import NoReverseMatch, get_urlconf, reverse
 from django.utils.html import escape
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+
+# Sections, glossary and questions in two languages fit, with room for edits.
+RENDERED_CACHE_SIZE = 1024
 
 ALLOWED_TAGS = {
     "p",
@@ -86,7 +92,17 @@ def _scrollable(html: str) -> str:
 
 
 def render_markdown(text: str) -> str:
-    """Return sanitised HTML for course Markdown, links resolved in the active language."""
+    """Return sanitised HTML for course Markdown, links resolved in the active language.
+
+    Rendered once per text version and language in each process: a section's
+    10 KB of Markdown cost most of its page's time when rendered per request.
+    The text itself is the key, so an edit is a new entry, never a stale page.
+    """
+    return _rendered(text, get_language(), get_urlconf() or settings.ROOT_URLCONF)
+
+
+@functools.lru_cache(maxsize=RENDERED_CACHE_SIZE)
+def _rendered(text: str, language: str | None, urlconf: str) -> str:
     html = markdown.markdown(
         _resolve_internal_links(text), extensions=["extra", "sane_lists"], output_format="html"
     )

@@ -2,7 +2,8 @@
 
 The defaults make `make run` work with nothing set (SQLite, DEBUG on, console
 mail). Production sets SECRET_KEY, DEBUG=0, ALLOWED_HOSTS and, if wanted,
-DATABASE_URL and CACHE_URL.
+DATABASE_URL and CACHE_URL, in the environment or in the file FACTEUR_ENV_FILE
+names (`make serve` reads `.env`).
 """
 
 from datetime import timedelta
@@ -12,9 +13,13 @@ import dj_database_url
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
-from quizapp.env import env_bool, env_int, env_list, env_str
+from quizapp.env import env_bool, env_int, env_list, env_str, load_env_file
 
 BASE_DIR = Path(__file__).resolve().parent.parent
+# Only when asked: a `.env` written for `make serve` must not turn the
+# development site and the tests into production.
+if env_str("FACTEUR_ENV_FILE", ""):
+    load_env_file(BASE_DIR / env_str("FACTEUR_ENV_FILE", ""))
 VAR_DIR = Path(env_str("FACTEUR_VAR_DIR", str(BASE_DIR / "var")))
 
 DEBUG = env_bool("DEBUG", True)
@@ -37,14 +42,16 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django_htmx",
+    "django_tasks_db",
     "quizapp.accounts",
     "course",
     "quizapp.bank",
     "quizapp.practice",
     "quizapp.adaptive",
     "quizapp.lab",
+    "quizapp.ops",
+    "quizapp.privacy",
     "axes",
-    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -63,7 +70,8 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
 ]
 
-ROOT_URLCONF = "quizapp.urls"
+# The load benchmark serves the same site plus a minimal view (benchmarks/load.py).
+ROOT_URLCONF = env_str("ROOT_URLCONF", "quizapp.urls")
 WSGI_APPLICATION = "quizapp.wsgi.application"
 ASGI_APPLICATION = "quizapp.asgi.application"
 
@@ -128,6 +136,37 @@ def _cache() -> dict:
 
 
 CACHES = {"default": _cache()}
+REDIS_CONFIGURED = CACHES["default"]["BACKEND"].endswith("RedisCache")
+# With Redis, sessions are read from the cache and written through to the
+# database (a Redis restart logs nobody out); without it, the database alone,
+# since a per-process memory cache would serve another process's stale copy.
+SESSION_ENGINE = (
+    "django.contrib.sessions.backends.cached_db"
+    if REDIS_CONFIGURED
+    else "django.contrib.sessions.backends.db"
+)
+
+# Slow work (lab checks, mail, exports) is queued in the site's own database
+# and run by `manage.py db_worker`, which `make run` and `make serve` start
+# beside the web server. Several workers on several hosts share the queue.
+TASKS = {
+    "default": {
+        "BACKEND": env_str("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+        "QUEUES": ["default", "lab", "mail"],
+    }
+}
+# A task still "running" after this long lost its worker (the periodic jobs
+# of `manage.py worker` mark it failed); far above any task's own deadline.
+TASK_LOST_AFTER = env_int("TASK_LOST_AFTER", 600)
+PERIODIC_INTERVAL = env_int("PERIODIC_INTERVAL", 30)
+PERIODIC_JOBS = [
+    "quizapp.ops.periodic.fail_lost_tasks",
+    "quizapp.lab.runner.fail_lost_runs",
+    "quizapp.ops.periodic.refresh_sqlite_statistics",
+]
+# /healthz reports unhealthy when the oldest task still waiting is older than this.
+TASK_QUEUE_MAX_AGE = env_int("TASK_QUEUE_MAX_AGE", 120)
+BACKUP_DIR = Path(env_str("BACKUP_DIR", str(VAR_DIR / "backups")))
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
@@ -146,6 +185,13 @@ AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "quizapp.accounts.views.locked_out"
 AXES_VERBOSE = False
+# The failure counters: in Redis when there is one (every web process shares it,
+# and no row is written per failed login), else in the database.
+AXES_HANDLER = (
+    "axes.handlers.cache.AxesCacheHandler"
+    if REDIS_CONFIGURED
+    else "axes.handlers.database.AxesDatabaseHandler"
+)
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
@@ -196,9 +242,6 @@ else:
     }
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "facteur@localhost")
 
-# Slow work (mail) runs in `manage.py db_worker`, from a queue in the site's database.
-TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
-
 # No inline script anywhere: scripts come from our own static files, and the
 # nonce is there only for the htmx tags that django-htmx renders.
 SECURE_CSP = {
@@ -230,6 +273,9 @@ X_FRAME_OPTIONS = "DENY"
 LAB_DATA_DIR = Path(env_str("LAB_DATA_DIR", str(VAR_DIR / "lab")))
 LAB_DOMAIN = env_str("LAB_DOMAIN", "lab.facteur.test")
 LAB_HOST = env_str("LAB_HOST", "127.0.0.1")
+# A check still running after this many seconds lost its worker: it is failed,
+# so the trainee may start another (the checks' own deadlines are under 30 s).
+LAB_LOST_AFTER = env_int("LAB_LOST_AFTER", 90)
 # Ports a lab may declare beyond the mail ports (quizapp/lab/networks.py), comma-separated.
 LAB_EXTRA_PORTS = [int(p) for p in env_str("LAB_EXTRA_PORTS", "").split(",") if p.strip()]
 # Lets every lab, not only the embedded one, reach loopback: for tests and a laptop

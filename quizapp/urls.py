@@ -5,10 +5,14 @@ from django.views.i18n import set_language
 
 from course import views as course_views
 from quizapp.bank import views as bank_views
+from quizapp.ops import views as ops_views
+
+handler500 = "quizapp.ops.views.server_error"
 
 urlpatterns = [
     path("i18n/setlang/", set_language, name="set_language"),
     path("admin/", admin.site.urls),
+    path("healthz", ops_views.healthz, name="healthz"),
     path("", include("quizapp.lab.autoconfig_urls")),
     # Images imported with questions: one address whatever the language of the page.
     path("media/questions/<str:name>", bank_views.media, name="question_media"),
@@ -21,5 +25,6 @@ urlpatterns += i18n_patterns(
     path("bank/", include("quizapp.bank.urls")),
     path("practice/", include("quizapp.practice.urls")),
     path("lab/", include("quizapp.lab.urls")),
+    path("", include("quizapp.privacy.urls")),
     prefix_default_language=False,
 )

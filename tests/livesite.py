@@ -77,6 +77,17 @@ class LiveSite:
         _wait_for(port, server)
         return f"http://{HOST}:{port}"
 
+    def work(self) -> None:
+        """Start a task worker on the same database (lab checks run there)."""
+        worker = subprocess.Popen(
+            [sys.executable, "manage.py", "worker", "--no-startup-delay", "--interval", "0.2"],
+            cwd=ROOT,
+            env=self.env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        self.servers.append((worker, 0))
+
     def stop(self) -> None:
         for server, _port in self.servers:
             server.terminate()

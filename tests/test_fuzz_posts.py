@@ -131,7 +131,8 @@ def test_no_post_anywhere_gets_a_server_error(world, persona):
         fields = []
         if real is not None or not conv_names:  # the page's own form tells the field names
             page = client.get(reverse(name, kwargs=real or {}))
-            assert page.status_code < 500, (name, page.status_code)
+            # /healthz answers 503 on purpose here: the world's embedded lab is not listening.
+            assert page.status_code < 500 or name == "healthz", (name, page.status_code)
             fields = sorted(set(FIELD_NAME.findall(page.content.decode(errors="replace"))))
         kwargs = _kwargs(conv_names, world)
         urls = st.one_of(st.just(real), kwargs) if real else kwargs

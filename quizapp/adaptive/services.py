@@ -5,12 +5,12 @@ items nearest the learner's level, plus due reviews and missed items), never
 the whole bank or the whole history.
 """
 
+import random
 from dataclasses import dataclass
 from datetime import timedelta
 
 from django.db import IntegrityError, transaction
-from django.db.models import F, FloatField
-from django.db.models.functions import Abs, Coalesce
+from django.db.models import F, Max, Min
 
 from course.models import Topic
 from quizapp.adaptive.engine import PRACTICE, Engine, ItemMeta, ItemState, LearnerState
@@ -101,19 +101,78 @@ def _candidates(*, session, theta: float, served: set[int], extra: set[int], pro
     scope = in_scope(Question.objects.published(), session)
     fresh = scope.exclude(pk__in=served)
     if probe:  # an unbiased random item judges the model: not only items near the level
-        window = list(fresh.order_by("?").values_list(*CANDIDATE_FIELDS)[:20])
+        window = _random_rows(fresh, PROBE_CANDIDATES)
     else:
-        difficulty = Coalesce(F("stat__b"), F("difficulty"), output_field=FloatField())
-        distance = Abs(difficulty - (theta - TARGET_OFFSET))
-        window = list(
-            fresh.annotate(distance=distance)
-            .order_by("distance")
-            .values_list(*CANDIDATE_FIELDS)[:CANDIDATES]
-        )
+        window = _nearest_rows(fresh, theta - TARGET_OFFSET, CANDIDATES)
     missing = extra - {row[0] for row in window}
     if missing:
         window += list(scope.filter(pk__in=missing).values_list(*CANDIDATE_FIELDS))
     return window
+
+
+PROBE_CANDIDATES = 20
+_B = CANDIDATE_FIELDS.index("stat__b")
+
+
+def _nearest_rows(questions, target: float, count: int) -> list[tuple]:
+    """Return the `count` rows whose effective difficulty is nearest `target`.
+
+    The effective difficulty is ItemStat.b: every question gets its row, at its
+    difficulty prior, when it is created (receivers.py), and the column is
+    indexed. Two range scans walk the index outwards from the target, so the
+    cost grows with `count`, not with the bank (ORDER BY ABS(...) sorted it all).
+    """
+    sides = [
+        _Side(questions.filter(stat__b__gte=target).order_by("stat__b")),
+        _Side(questions.filter(stat__b__lt=target).order_by("-stat__b")),
+    ]
+    sides[0].fetch(count - count // 2)
+    sides[1].fetch(count // 2)
+    while True:
+        nearest = sorted(sides[0].rows + sides[1].rows, key=lambda row: abs(row[_B] - target))[
+            :count
+        ]
+        # A side whose every fetched row made the cut may hold nearer ones still.
+        short = [side for side in sides if side.more and len(side.rows) <= _kept(side, nearest)]
+        if not short:
+            return nearest
+        for side in short:
+            side.fetch(count)
+
+
+class _Side:
+    """One direction of the walk from the target: rows fetched so far, in order."""
+
+    def __init__(self, queryset) -> None:
+        self.queryset, self.rows, self.more = queryset, [], True
+
+    def fetch(self, size: int) -> None:
+        start = len(self.rows)
+        batch = list(self.queryset.values_list(*CANDIDATE_FIELDS)[start : start + size])
+        self.rows += batch
+        self.more = len(batch) == size
+
+
+def _kept(side: _Side, nearest: list[tuple]) -> int:
+    ids = {row[0] for row in side.rows}
+    return sum(row[0] in ids for row in nearest)
+
+
+def _random_rows(questions, count: int) -> list[tuple]:
+    """Return up to `count` rows drawn uniformly, without sorting the bank by RANDOM().
+
+    Ids are guessed uniformly between the smallest and largest; every existing
+    item is as likely to be guessed as any other, so the draw stays uniform.
+    """
+    bounds = questions.aggregate(low=Min("pk"), high=Max("pk"))
+    if bounds["low"] is None:
+        return []
+    rng = random.SystemRandom()
+    guesses = {rng.randint(bounds["low"], bounds["high"]) for _ in range(count * 4)}
+    rows = list(questions.filter(pk__in=guesses).values_list(*CANDIDATE_FIELDS)[:count])
+    if len(rows) < count // 2:  # a sparse range of ids (a small scope): sort after all
+        rows = list(questions.order_by("?").values_list(*CANDIDATE_FIELDS)[:count])
+    return rows
 
 
 def pick_next(*, profile, session, served: set[int], due_only: bool = False) -> Pick | None:

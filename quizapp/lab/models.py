@@ -406,9 +406,17 @@ class LabRun(models.Model):
         self.save(update_fields=["status", "finished_at", "error", "error_params", "outcome"])
 
     def expire_if_stale(self, now: datetime.datetime | None = None) -> bool:
-        """Fail a run that never finished (its worker was lost); return True if it was."""
+        """Fail a run that never finished (its worker was lost); return True if it was.
+
+        Pending for STALE_AFTER: no worker took it. Running for LAB_LOST_AFTER
+        seconds: its worker stopped mid-check (the checks' deadlines are shorter).
+        """
         now = now or timezone.now()
-        if self.finished or now - self.created_at < STALE_AFTER:
+        if self.finished:
+            return False
+        lost_after = datetime.timedelta(seconds=settings.LAB_LOST_AFTER)
+        running_too_long = self.started_at is not None and now - self.started_at >= lost_after
+        if now - self.created_at < STALE_AFTER and not running_too_long:
             return False
         self.fail("expired")
         return True

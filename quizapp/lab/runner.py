@@ -1,7 +1,9 @@
-"""Run lab checks off the request, in a small bounded pool of worker threads.
+"""Run lab checks off the request, as tasks that `manage.py worker` runs.
 
-A check takes seconds; a class starting thirty at once must queue here rather
-than hold thirty web threads. Each worker runs one check: the probe in its own
+A check takes seconds; a class starting thirty at once must queue rather than
+hold thirty web threads. The queue is django-tasks-db's table in the site's
+database, so checks survive a restart of the web server and any number of
+workers on any host share them. Each task runs one check: the probe in its own
 asyncio loop, each port's result saved as it arrives in its own short
 transaction, and one hard deadline over the whole check.
 
@@ -10,24 +12,20 @@ checks synchronously, in the test's own transaction.
 """
 
 import logging
-import threading
-from concurrent.futures import ThreadPoolExecutor
+from datetime import timedelta
 
 from django.conf import settings
-from django.db import connection
+from django.db.models import Q
+from django.tasks import task
+from django.utils import timezone
 
 from quizapp.adaptive.services import learn_from_lab
 from quizapp.lab import checks
 from quizapp.lab.faults.checks import check_diagnosis
-from quizapp.lab.models import LabRun
+from quizapp.lab.models import STALE_AFTER, LabRun
 from quizapp.lab.probe import TargetRefused
 
 logger = logging.getLogger(__name__)
-
-DEFAULT_WORKERS = 4
-
-_pool: ThreadPoolExecutor | None = None
-_pool_lock = threading.Lock()
 
 CHECKS = {
     LabRun.Kind.PORT_MAP: checks.check_port_map,
@@ -37,30 +35,35 @@ CHECKS = {
 }
 
 
-def pool() -> ThreadPoolExecutor:
-    """Return the process's check pool, made on first use (LAB_WORKERS threads, default 4)."""
-    global _pool
-    with _pool_lock:
-        if _pool is None:
-            workers = getattr(settings, "LAB_WORKERS", DEFAULT_WORKERS)
-            _pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="lab-check")
-        return _pool
+@task(queue_name="lab")
+def run_check(run_id: int) -> None:
+    """Run one lab check (the task a worker picks up)."""
+    execute_run(run_id)
 
 
-def submit_to_pool(run_id: int) -> None:
-    """Queue a run on the pool and return at once."""
-    pool().submit(_work, run_id)
+def submit_to_queue(run_id: int) -> None:
+    """Queue a run for the task workers and return at once."""
+    run_check.enqueue(run_id)
 
 
-def _work(run_id: int) -> None:
-    try:
-        execute_run(run_id)
-    finally:
-        # Pool threads outlive the request cycle that usually closes connections.
-        connection.close()
+submit = submit_to_queue
 
 
-submit = submit_to_pool
+def fail_lost_runs(now=None) -> int:
+    """Fail the runs nobody will finish; return how many. A periodic job of the worker.
+
+    A run still pending after STALE_AFTER found no worker; one still running
+    after LAB_LOST_AFTER seconds lost its worker (killed, or its host gone).
+    The update is conditional on the status, so a run that finishes meanwhile
+    keeps its result.
+    """
+    now = now or timezone.now()
+    lost_after = timedelta(seconds=settings.LAB_LOST_AFTER)
+    lost = LabRun.objects.filter(
+        Q(status=LabRun.Status.PENDING, created_at__lt=now - STALE_AFTER)
+        | Q(status=LabRun.Status.RUNNING, started_at__lt=now - lost_after)
+    )
+    return lost.update(status=LabRun.Status.ERROR, finished_at=now, error="expired")
 
 
 def execute_run(run_id: int) -> None:

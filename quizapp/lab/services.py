@@ -9,6 +9,7 @@ import email.message
 import email.policy
 import email.utils
 import logging
+import shutil
 from pathlib import Path
 
 from django.conf import settings
@@ -23,7 +24,7 @@ from quizapp.lab.exercises.popimap import marker
 from quizapp.lab.models import LabMailbox, LabRun, LabServer, PortCheck
 from quizapp.lab.server import accounts
 from quizapp.lab.server.headers import SmtpSession, stamp
-from quizapp.lab.server.store import MailStore
+from quizapp.lab.server.store import MailStore, check_name
 
 logger = logging.getLogger(__name__)
 
@@ -79,6 +80,12 @@ def mailbox_for(*, user, lab: LabServer) -> LabMailbox | None:
     if healing and not accounts.mailbox_exists(data_dir(), mailbox.name):
         accounts.create_mailbox(data_dir(), mailbox.name, password=mailbox.password)
     return mailbox
+
+
+def remove_mailbox_files(name: str) -> None:
+    """Remove an embedded mailbox's login and every file of its mail."""
+    accounts.delete_mailbox(data_dir(), name)
+    shutil.rmtree(data_dir() / "mail" / check_name(name), ignore_errors=True)
 
 
 def _create_embedded_mailbox(user, lab: LabServer) -> LabMailbox:

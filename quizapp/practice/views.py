@@ -53,10 +53,14 @@ def _area_context(session, *, feedback_item=None) -> dict:
     if feedback_item is not None:
         answered = feedback_item.position
         return {**context, "answered": answered, "state": "feedback", **_feedback(feedback_item)}
-    current = session.items.filter(answer__isnull=True).select_related(*ITEM_RELATED).first()
-    if current is None:
-        served = list(session.items.values_list("question_id", flat=True))
-        current = serve_next(session=session, served=served)
+    # One query says what was served and whether something waits for an answer;
+    # the waiting item (a reload) is loaded in full only then.
+    served = list(session.items.values_list("pk", "question_id", "answer"))
+    waiting = [pk for pk, _question, answer in served if answer is None]
+    if waiting:
+        current = session.items.select_related(*ITEM_RELATED).get(pk=waiting[0])
+    else:
+        current = serve_next(session=session, served=[question for _pk, question, _a in served])
     if current is None:
         return _summary(session, context)
     current.session = session

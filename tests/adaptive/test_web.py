@@ -145,6 +145,7 @@ def test_picking_costs_at_most_six_queries_and_never_loads_the_whole_bank(bank, 
         )
         for i in range(800)
     )
+    _give_statistics_rows()  # bulk_create skips the receiver that makes them
     loaded = []
     real = services.engine_for
     monkeypatch.setattr(services, "engine_for", lambda qs: loaded.append(len(qs)) or real(qs))
@@ -227,3 +228,46 @@ def _extra(n):
         explanation_fr="E",
         spec=base.spec,
     )
+
+
+def _give_statistics_rows():
+    from quizapp.adaptive.models import ItemStat
+
+    ItemStat.objects.bulk_create(
+        ItemStat(question_id=pk, b=difficulty, var=1.0)
+        for pk, difficulty in Question.objects.filter(stat__isnull=True).values_list(
+            "pk", "difficulty"
+        )
+    )
+
+
+def test_every_new_question_gets_the_statistics_row_the_candidate_window_reads(bank):
+    assert not Question.objects.filter(stat__isnull=True).exists()
+
+
+def test_the_window_is_the_items_nearest_the_target_as_a_full_sort_would_find(bank):
+    topic = Topic.objects.get(slug="ports-security")
+    section = Section.objects.first()
+    spec = Question.objects.get(key="q-single").spec
+    for i in range(120):
+        Question.objects.create(
+            key=f"w-{i}", type="single", status="published", main_topic=topic, section=section,
+            source="RFC", text_fr="Q", explanation_fr="E", spec=spec,
+            difficulty=((i * 37) % 120) / 20 - 3, guess_options=3,
+        )  # fmt: skip
+    questions = Question.objects.published().exclude(key="w-5")
+    for target, count in ((0.3, 40), (-2.9, 40), (2.95, 40), (0.0, 500)):
+        window = services._nearest_rows(questions, target, count)
+        by_distance = sorted(
+            questions.values_list("pk", "stat__b"), key=lambda row: abs(row[1] - target)
+        )
+        expected = {abs(b - target) for _pk, b in by_distance[: len(window)]}
+        assert len(window) == min(count, questions.count())
+        assert {abs(row[services._B] - target) for row in window} == expected
+
+
+def test_probe_candidates_are_drawn_from_the_scope_without_the_served(bank):
+    questions = Question.objects.published().exclude(key="q-single")
+    rows = services._random_rows(questions, 20)
+    assert rows
+    assert {row[0] for row in rows} <= set(questions.values_list("pk", flat=True))

@@ -43,3 +43,24 @@ def test_it_resolves_glossary_and_section_links_in_the_active_language(db):
 def test_it_marks_external_links_noopener():
     html = render_markdown("[RFC 6409](https://www.rfc-editor.org/rfc/rfc6409)")
     assert 'rel="noopener noreferrer"' in html
+
+
+def test_a_text_is_rendered_once_per_language_and_again_once_edited(monkeypatch):
+    from django.utils import translation
+
+    from course import rendering
+
+    calls = []
+    real = rendering.markdown.markdown
+    monkeypatch.setattr(
+        rendering.markdown, "markdown", lambda text, **kw: calls.append(text) or real(text, **kw)
+    )
+    text = "Un *texte* unique pour ce test."
+    with translation.override("fr"):
+        first = rendering.render_markdown(text)
+        assert rendering.render_markdown(text) == first
+    with translation.override("en"):
+        rendering.render_markdown(text)
+    with translation.override("fr"):
+        assert "édité" in rendering.render_markdown(text + " édité")
+    assert len(calls) == 3  # fr, en, then the edited text: never the same twice
