@@ -42,6 +42,8 @@ INSTALLED_APPS = [
     "quizapp.practice",
     "quizapp.adaptive",
     "quizapp.lab",
+    "quizapp.authoring",
+    "quizapp.itemanalysis",
 ]
 
 MIDDLEWARE = [
