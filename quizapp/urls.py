@@ -17,5 +17,6 @@ urlpatterns += i18n_patterns(
     path("bank/", include("quizapp.bank.urls")),
     path("practice/", include("quizapp.practice.urls")),
     path("lab/", include("quizapp.lab.urls")),
+    path("", include("quizapp.groups.urls")),
     prefix_default_language=False,
 )
