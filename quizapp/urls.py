@@ -18,5 +18,7 @@ urlpatterns += i18n_patterns(
     path("practice/", include("quizapp.practice.urls")),
     path("lab/", include("quizapp.lab.urls")),
     path("", include("quizapp.groups.urls")),
+    path("item-analysis/", include("quizapp.itemanalysis.urls")),
+    path("questions/", include("quizapp.authoring.urls")),
     prefix_default_language=False,
 )

@@ -11,7 +11,11 @@ from quizapp.practice.models import Answer, Learner, PracticeSession, SessionIte
 def options(*keys, correct="a"):
     return {
         "options": [
-            {"key": key, "text": {"fr": f"Option {key}", "en": f"Option {key}"}, "correct": key == correct}
+            {
+                "key": key,
+                "text": {"fr": f"Option {key}", "en": f"Option {key}"},
+                "correct": key == correct,
+            }
             for key in keys
         ]
     }

@@ -74,5 +74,7 @@ def test_a_scope_of_learners_limits_every_figure(four_learners):
 
 def test_answer_groups_count_first_attempts_by_given_answer(four_learners):
     q1, _learners = four_learners
-    groups = dict((given["choice"], count) for given, count in queries.answer_groups([q1.pk])[q1.pk])
+    groups = dict(
+        (given["choice"], count) for given, count in queries.answer_groups([q1.pk])[q1.pk]
+    )
     assert groups == {"a": 2, "b": 2}  # l3's later right answer is not counted
