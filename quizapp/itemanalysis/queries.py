@@ -25,10 +25,7 @@ firsts AS (
 
 # y: the mean score of the learner's first attempts at the topic's OTHER items
 # (NULL when the item is the only one of its topic they answered).
-_SUMS = (
-    "WITH "
-    + _FIRSTS
-    + """,
+_SUMS = """WITH {firsts},
 rested AS (
     SELECT question_id, x,
            (SUM(x) OVER w - x) / NULLIF(COUNT(*) OVER w - 1, 0) AS y
@@ -39,13 +36,9 @@ SELECT question_id, COUNT(*), SUM(x), COUNT(y),
        SUM(CASE WHEN y IS NOT NULL THEN x END), SUM(y),
        SUM(CASE WHEN y IS NOT NULL THEN x * x END), SUM(y * y), SUM(x * y)
 FROM rested GROUP BY question_id"""
-)
 
 # The median of an even count is the mean of the two middle values.
-_MEDIANS = (
-    "WITH "
-    + _FIRSTS
-    + """,
+_MEDIANS = """WITH {firsts},
 ranked AS (
     SELECT question_id, ms,
            ROW_NUMBER() OVER (PARTITION BY question_id ORDER BY ms) AS rank,
@@ -55,7 +48,6 @@ ranked AS (
 SELECT question_id, AVG(ms) FROM ranked
 WHERE rank IN ((total + 1) / 2, (total + 2) / 2)
 GROUP BY question_id"""
-)
 
 
 def _learner_where(learners: QuerySet | None) -> tuple[str, list]:
@@ -68,9 +60,11 @@ def _learner_where(learners: QuerySet | None) -> tuple[str, list]:
 
 def _run(template: str, learners: QuerySet | None) -> list[tuple]:
     where, params = _learner_where(learners)
-    sql = template.format(
+    # Only table names and our own WHERE clause are formatted in; values are parameters.
+    firsts = _FIRSTS.format(
         answer=Answer._meta.db_table, question=Question._meta.db_table, where=where
     )
+    sql = template.format(firsts=firsts)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchall()

@@ -78,8 +78,12 @@ def answer():
 
 @pytest.fixture
 def visitors(db):
+    made = []
+
     def build(count):
-        return [Learner.objects.create(visitor_key=f"v{n}") for n in range(count)]
+        start = len(made)
+        made.extend(Learner.objects.create(visitor_key=f"v{start + n}") for n in range(count))
+        return made[start:]
 
     return build
 
