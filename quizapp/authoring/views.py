@@ -98,7 +98,10 @@ def bulk_status(request):
         message = _("Nothing was published: fix these questions first: %(keys)s.")
         messages.error(request, message % {"keys": ", ".join(broken)})
         return redirect(back)
-    changed = services.set_status(questions=questions, status=status, user=request.user)
+    reason = request.POST.get("reason", "")[:50]
+    changed = services.set_status(
+        questions=questions, status=status, user=request.user, reason=reason
+    )
     message = _("%(count)s questions %(done)s.") % {"count": changed, "done": _status_word(status)}
     messages.success(request, message)
     return redirect(back)

@@ -1,9 +1,12 @@
 """One row per item: the SQL sums turned into figures, with the options' texts and flags."""
 
+import datetime
 import math
 from dataclasses import dataclass
 
-from django.db.models import QuerySet
+from django.core.cache import cache
+from django.db.models import Max, QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from quizapp.bank import specs
@@ -11,13 +14,16 @@ from quizapp.bank.models import Question
 from quizapp.itemanalysis import queries
 from quizapp.itemanalysis.statistics import (
     ItemFigures,
+    ItemSums,
     OptionShare,
     figures,
     option_counts,
     typed_answer_counts,
 )
+from quizapp.practice.models import Answer
 
 TYPED_WRONG_SHOWN = 3
+CACHE_SECONDS = 10 * 60
 
 
 @dataclass
@@ -77,25 +83,65 @@ def _typed_shares(spec: dict, answers, total: int) -> list[OptionShare]:
     ]
 
 
-def analyse(*, learners: QuerySet | None = None, topic=None) -> list[ItemRow]:
-    """Return a row per item answered by `learners` (everyone if None), by key."""
-    sums = queries.item_sums(learners)
-    questions = Question.objects.filter(pk__in=list(sums)).select_related("main_topic", "stat")
+@dataclass(frozen=True)
+class Snapshot:
+    """The figures of one scope as computed at one time (what the cache keeps)."""
+
+    computed_at: datetime.datetime
+    last_answer_id: int
+    figures: dict[int, tuple[ItemSums, float | None]]
+    groups: dict[int, list[tuple[dict, int]]]
+
+
+def _answers(learners: QuerySet | None) -> QuerySet:
+    answers = Answer.objects.all()
+    return answers if learners is None else answers.filter(learner__in=learners)
+
+
+def snapshot(*, learners: QuerySet | None, scope: str, fresh: bool = False) -> Snapshot:
+    """Return the scope's figures, computed at most CACHE_SECONDS ago unless `fresh`.
+
+    Like Moodle's quiz statistics, the figures are kept a while: computing them
+    reads every answer of the scope, and a trainer reads them far more often
+    than the class changes them. The page says when they were computed.
+    """
+    key = f"itemanalysis:v1:{scope}"
+    if not fresh and (cached := cache.get(key)) is not None:
+        return cached
+    last = _answers(learners).aggregate(last=Max("pk"))["last"] or 0
+    figures = queries.item_figures(learners)
+    computed = Snapshot(
+        computed_at=timezone.now(),
+        last_answer_id=last,
+        figures=figures,
+        groups=queries.answer_groups(list(figures), learners),
+    )
+    cache.set(key, computed, CACHE_SECONDS)
+    return computed
+
+
+def answers_since(computed: Snapshot, learners: QuerySet | None) -> int:
+    """Return how many answers the scope has had since its figures were computed."""
+    return _answers(learners).filter(pk__gt=computed.last_answer_id).count()
+
+
+def analyse(*, computed: Snapshot, topic=None) -> list[ItemRow]:
+    """Return a row per item of the snapshot (of `topic` only if given), by key."""
+    questions = Question.objects.filter(pk__in=list(computed.figures))
     if topic is not None:
         questions = questions.filter(main_topic=topic)
-    questions = list(questions.defer("explanation_fr", "explanation_en"))
-    ids = [question.pk for question in questions]
-    medians = queries.median_times_ms(learners)
-    groups = queries.answer_groups(ids, learners)
+    questions = questions.select_related("main_topic", "stat").defer(
+        "explanation_fr", "explanation_en", "source", "anchor"
+    )
     rows = []
     for question in questions:
         stat = getattr(question, "stat", None)
-        shares = option_shares(question, groups.get(question.pk, []))
-        median = medians.get(question.pk)
+        sums, median = computed.figures[question.pk]
+        shares = option_shares(question, computed.groups.get(question.pk, []))
         rows.append(
             ItemRow(
                 question=question,
-                figures=figures(sums[question.pk], shares),
+                figures=figures(sums, shares),
                 median_seconds=None if median is None else median / 1000,
                 learned_b=stat.b if stat else None,
                 learned_sd=math.sqrt(stat.var) if stat else None,

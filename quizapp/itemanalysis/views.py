@@ -13,7 +13,8 @@ from quizapp.groups.models import Group
 from quizapp.groups.ownership import get_group_for_trainer
 from quizapp.htmx import wants_fragment
 from quizapp.itemanalysis import statistics
-from quizapp.itemanalysis.analysis import analyse
+from quizapp.itemanalysis.analysis import analyse, answers_since, snapshot
+from quizapp.itemanalysis.presenting import labels, present
 from quizapp.practice.models import Learner
 
 COLUMNS = {
@@ -66,14 +67,24 @@ def item_analysis(request):
     sort = request.GET.get("sort", "-flags")
     if sort.removeprefix("-") not in SORTS:
         sort = "-flags"
-    rows = analyse(learners=learners, topic=topic)
+    computed = snapshot(
+        learners=learners,
+        scope=f"group-{group.pk}" if group else "everyone",
+        fresh=request.GET.get("fresh") == "1",
+    )
+    rows = analyse(computed=computed, topic=topic)
     flagged_only = request.GET.get("flagged") == "1"
-    shown = [row for row in rows if row.flagged] if flagged_only else rows
+    shown = _sorted([row for row in rows if row.flagged] if flagged_only else rows, sort)
+    filters = _filters(group, topic, flagged_only)
     context = {
-        "rows": _sorted(shown, sort),
+        "rows": shown,
+        "shown": present(shown),
         "analysed": len(rows),
         "flagged_count": sum(row.flagged for row in rows),
         "answer_count": sum(row.figures.n for row in rows),
+        "computed_at": computed.computed_at,
+        "answers_since": answers_since(computed, learners),
+        "fresh_query": f"{filters}&fresh=1" if filters else "fresh=1",
         "group": group,
         "scope_name": group.name if group else _("everyone"),
         "topic": topic,
@@ -82,8 +93,9 @@ def item_analysis(request):
         "groups": Group.objects.for_trainer(request.user),
         "topics": Topic.objects.all(),
         "thresholds": statistics,
-        "columns": _columns(_filters(group, topic, flagged_only), sort),
+        "columns": _columns(filters, sort),
         "nav": "item_analysis",
+        **labels(),
     }
     template = "itemanalysis/page.html"
     return render(request, f"{template}#results" if wants_fragment(request) else template, context)

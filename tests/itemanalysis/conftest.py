@@ -89,3 +89,13 @@ def visitors(db):
 
 
 NOW = datetime.datetime(2026, 12, 1, tzinfo=datetime.UTC)
+
+
+@pytest.fixture(autouse=True)
+def fresh_cache():
+    """The figures are cached: each test starts with none."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

@@ -125,3 +125,50 @@ def test_trainees_and_visitors_are_kept_out(client, trainee):
     assert client.get(URL).status_code == 302
     client.force_login(trainee)
     assert client.get(URL).status_code == 403
+
+
+def test_figures_are_kept_until_asked_again(client, trainer, make_question, answer, visitors):
+    question = make_question("q")
+    first, second = visitors(2)
+    answer(first, question, 1)
+    client.force_login(trainer)
+    assert client.get(URL).context["rows"][0].figures.n == 1
+    answer(second, question, 0)
+    kept = client.get(URL)
+    assert kept.context["rows"][0].figures.n == 1
+    assert "1 answer since" in kept.text
+    again = client.get(URL, {"fresh": "1"})
+    assert again.context["rows"][0].figures.n == 2
+    assert again.context["answers_since"] == 0
+
+
+def test_each_scope_has_its_own_figures(
+    client, trainer, trainee, group, make_question, answer, visitors
+):
+    question = make_question("q")
+    answer(trainee, question, 1)
+    answer(visitors(1)[0], question, 1)
+    client.force_login(trainer)
+    assert client.get(URL).context["rows"][0].figures.n == 2
+    assert client.get(URL, {"group": group.pk}).context["rows"][0].figures.n == 1
+
+
+def test_unpublish_from_a_flagged_row_is_logged(client, trainer, lure):
+    from quizapp.authoring.models import QuestionLog
+
+    client.force_login(trainer)
+    page = client.get(URL, {"flagged": "1"})
+    assert f'name="question" value="{lure.pk}"' in page.text
+    data = {"question": lure.pk, "status": "draft", "reason": "item_analysis", "next": URL}
+    response = client.post(reverse("authoring:bulk_status"), data)
+    assert response.url == URL
+    lure.refresh_from_db()
+    assert lure.status == "draft"
+    entry = QuestionLog.objects.get(question=lure)
+    assert (entry.user, entry.details) == (trainer, {"reason": "item_analysis"})
+
+
+def test_numbers_follow_the_language(client, trainer, lure):
+    client.force_login(trainer)
+    assert "0.30" in client.get("/en" + URL).text
+    assert "0,30" in client.get(URL).text
