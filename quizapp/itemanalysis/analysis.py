@@ -130,8 +130,9 @@ def analyse(*, computed: Snapshot, topic=None) -> list[ItemRow]:
     questions = Question.objects.filter(pk__in=list(computed.figures))
     if topic is not None:
         questions = questions.filter(main_topic=topic)
-    questions = questions.select_related("main_topic", "stat").defer(
-        "explanation_fr", "explanation_en", "source", "anchor"
+    questions = questions.select_related("main_topic", "stat").only(
+        *("key", "type", "status", "spec", "main_topic__name_fr", "main_topic__name_en"),
+        *("stat__b", "stat__var"),
     )
     rows = []
     for question in questions:

@@ -7,6 +7,7 @@ with template filters keeps the page's rendering a small part of its cost.
 from django.urls import reverse
 from django.utils.formats import get_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from quizapp.itemanalysis.analysis import ItemRow
 from quizapp.itemanalysis.statistics import Flag
@@ -35,6 +36,7 @@ def labels() -> dict[str, str]:
         "unpublish_label": _("Unpublish"),
         "right_answer": _("(right answer)"),
         "no_choice": _("no single choice to count"),
+        "no_flag": _("none"),
     }
 
 
@@ -56,13 +58,14 @@ def present(rows: list[ItemRow]) -> list[dict]:
         question, figures = row.question, row.figures
         shown.append(
             {
-                "pk": question.pk,
+                "pk": str(question.pk),
                 "key": question.key,
                 "note": f"{question.main_topic.name} · {question.get_type_display()}",
                 "published": question.status == question.Status.PUBLISHED,
                 "status": question.get_status_display(),
-                "n": figures.n,
-                "pairs": figures.n_pairs,
+                "n": str(figures.n),
+                "pairs": ngettext("%(count)s pair", "%(count)s pairs", figures.n_pairs)
+                % {"count": figures.n_pairs},
                 "facility": number(figures.facility),
                 "discrimination": number(figures.discrimination),
                 "median": seconds(row.median_seconds),
@@ -72,8 +75,8 @@ def present(rows: list[ItemRow]) -> list[dict]:
                 "options": [
                     {
                         "label": option.label,
-                        "percent": round(option.share * 100),
-                        "bar": round(option.share * BAR_WIDTH),
+                        "percent": str(round(option.share * 100)),
+                        "bar": str(round(option.share * BAR_WIDTH)),
                         "correct": option.correct,
                     }
                     for option in figures.options

@@ -2,6 +2,7 @@
 
 from urllib.parse import urlencode
 
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext_lazy as _
@@ -17,6 +18,7 @@ from quizapp.itemanalysis.analysis import analyse, answers_since, snapshot
 from quizapp.itemanalysis.presenting import labels, present
 from quizapp.practice.models import Learner
 
+ROWS_PER_PAGE = 50
 COLUMNS = {
     "key": _("Question"),
     "answers": _("Answers"),
@@ -76,9 +78,12 @@ def item_analysis(request):
     flagged_only = request.GET.get("flagged") == "1"
     shown = _sorted([row for row in rows if row.flagged] if flagged_only else rows, sort)
     filters = _filters(group, topic, flagged_only)
+    page = Paginator(shown, ROWS_PER_PAGE).get_page(request.GET.get("page"))
     context = {
         "rows": shown,
-        "shown": present(shown),
+        "page": page,
+        "shown": present(page.object_list),
+        "page_query": f"{filters}&sort={sort}&" if filters else f"sort={sort}&",
         "analysed": len(rows),
         "flagged_count": sum(row.flagged for row in rows),
         "answer_count": sum(row.figures.n for row in rows),
