@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "quizapp.groups",
     "quizapp.authoring",
     "quizapp.itemanalysis",
+    "quizapp.grouplabs",
 ]
 
 MIDDLEWARE = [

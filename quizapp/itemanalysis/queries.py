@@ -84,6 +84,9 @@ def item_figures(learners: QuerySet | None = None) -> dict[int, tuple[ItemSums, 
     return figures
 
 
+UNCOUNTED = ("matching", "ordering")
+
+
 def answer_groups(
     question_ids: list[int], learners: QuerySet | None = None
 ) -> dict[int, list[tuple[dict, int]]]:
@@ -92,8 +95,10 @@ def answer_groups(
     if learners is not None:
         answers = answers.filter(learner__in=learners)
     firsts = answers.values("learner_id", "question_id").annotate(first=Min("pk"))
+    # Matching and ordering answers have no option to count (and many distinct values).
+    countable = Question.objects.filter(pk__in=question_ids).exclude(type__in=UNCOUNTED)
     rows = (
-        Answer.objects.filter(pk__in=firsts.values("first"), question_id__in=question_ids)
+        Answer.objects.filter(pk__in=firsts.values("first"), question__in=countable)
         .values("question_id", "given")
         .annotate(count=Count("pk"))
         .order_by()
