@@ -14,7 +14,6 @@ from quizapp.bank.models import Question
 from quizapp.itemanalysis import queries
 from quizapp.itemanalysis.statistics import (
     ItemFigures,
-    ItemSums,
     OptionShare,
     figures,
     option_counts,
@@ -89,8 +88,7 @@ class Snapshot:
 
     computed_at: datetime.datetime
     last_answer_id: int
-    figures: dict[int, tuple[ItemSums, float | None]]
-    groups: dict[int, list[tuple[dict, int]]]
+    figures: queries.Figures
 
 
 def _answers(learners: QuerySet | None) -> QuerySet:
@@ -109,13 +107,7 @@ def snapshot(*, learners: QuerySet | None, scope: str, fresh: bool = False) -> S
     if not fresh and (cached := cache.get(key)) is not None:
         return cached
     last = _answers(learners).aggregate(last=Max("pk"))["last"] or 0
-    figures = queries.item_figures(learners)
-    computed = Snapshot(
-        computed_at=timezone.now(),
-        last_answer_id=last,
-        figures=figures,
-        groups=queries.answer_groups(list(figures), learners),
-    )
+    computed = Snapshot(timezone.now(), last, queries.item_figures(learners))
     cache.set(key, computed, CACHE_SECONDS)
     return computed
 
@@ -127,7 +119,8 @@ def answers_since(computed: Snapshot, learners: QuerySet | None) -> int:
 
 def analyse(*, computed: Snapshot, topic=None) -> list[ItemRow]:
     """Return a row per item of the snapshot (of `topic` only if given), by key."""
-    questions = Question.objects.filter(pk__in=list(computed.figures))
+    found = computed.figures
+    questions = Question.objects.filter(pk__in=list(found.sums))
     if topic is not None:
         questions = questions.filter(main_topic=topic)
     questions = questions.select_related("main_topic", "stat").only(
@@ -137,12 +130,12 @@ def analyse(*, computed: Snapshot, topic=None) -> list[ItemRow]:
     rows = []
     for question in questions:
         stat = getattr(question, "stat", None)
-        sums, median = computed.figures[question.pk]
-        shares = option_shares(question, computed.groups.get(question.pk, []))
+        median = found.medians.get(question.pk)
+        shares = option_shares(question, found.groups.get(question.pk, []))
         rows.append(
             ItemRow(
                 question=question,
-                figures=figures(sums, shares),
+                figures=figures(found.sums[question.pk], shares),
                 median_seconds=None if median is None else median / 1000,
                 learned_b=stat.b if stat else None,
                 learned_sd=math.sqrt(stat.var) if stat else None,

@@ -24,7 +24,7 @@ def four_learners(make_question, answer, visitors, make_course):
 
 def test_facility_and_discrimination_read_first_attempts(four_learners):
     q1, _learners = four_learners
-    sums = queries.item_figures()[q1.pk][0]
+    sums = queries.item_figures().sums[q1.pk]
     assert (sums.n, sums.n_pairs) == (4, 4)
     assert facility(sums) == 0.5
     # dx = .5,.5,-.5,-.5, dy = .5,0,-.5,0: Σdxdy = .5, Σdx² = 1, Σdy² = .5, r = .5/√.5.
@@ -33,21 +33,21 @@ def test_facility_and_discrimination_read_first_attempts(four_learners):
 
 def test_the_median_time_is_the_middle_of_first_attempts(four_learners):
     q1, _learners = four_learners
-    assert queries.item_figures()[q1.pk][1] == 2500  # 1000, 2000, 3000, 4000
+    assert queries.item_figures().medians[q1.pk] == 2500  # 1000, 2000, 3000, 4000
 
 
 def test_an_odd_count_has_one_middle(make_question, answer, visitors):
     q = make_question("odd")
     for learner, ms in zip(visitors(3), (5000, 1000, 3000), strict=True):
         answer(learner, q, 1, ms=ms)
-    assert queries.item_figures()[q.pk][1] == 3000
+    assert queries.item_figures().medians[q.pk] == 3000
 
 
 def test_a_learner_with_no_other_item_on_the_topic_gives_no_pair(make_question, answer, visitors):
     alone = make_question("alone")
     (learner,) = visitors(1)
     answer(learner, alone, 1)
-    sums = queries.item_figures()[alone.pk][0]
+    sums = queries.item_figures().sums[alone.pk]
     assert (sums.n, sums.n_pairs) == (1, 0)
 
 
@@ -59,22 +59,20 @@ def test_items_of_other_topics_are_not_the_rest(make_question, answer, visitors)
     (learner,) = visitors(1)
     answer(learner, here, 1)
     answer(learner, there, 0)
-    assert queries.item_figures()[here.pk][0].n_pairs == 0
+    assert queries.item_figures().sums[here.pk].n_pairs == 0
 
 
 def test_a_scope_of_learners_limits_every_figure(four_learners):
     q1, (l1, l2, _l3, _l4) = four_learners
     scope = Learner.objects.filter(pk__in=[l1.pk, l2.pk])
-    sums = queries.item_figures(scope)[q1.pk][0]
+    sums = queries.item_figures(scope).sums[q1.pk]
     assert (sums.n, facility(sums), discrimination(sums)) == (2, 1.0, None)
-    assert queries.item_figures(scope)[q1.pk][1] == 2000
-    groups = queries.answer_groups([q1.pk], scope)[q1.pk]
+    assert queries.item_figures(scope).medians[q1.pk] == 2000
+    groups = queries.item_figures(scope).groups[q1.pk]
     assert groups == [({"choice": "a"}, 2)]
 
 
 def test_answer_groups_count_first_attempts_by_given_answer(four_learners):
     q1, _learners = four_learners
-    groups = dict(
-        (given["choice"], count) for given, count in queries.answer_groups([q1.pk])[q1.pk]
-    )
+    groups = dict((given["choice"], count) for given, count in queries.item_figures().groups[q1.pk])
     assert groups == {"a": 2, "b": 2}  # l3's later right answer is not counted
