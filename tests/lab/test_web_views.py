@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 
 from quizapp.lab import services
-from quizapp.lab.models import LabMailbox, LabRun, PortCheck
+from quizapp.lab.models import LabMailbox, LabNetwork, LabRun, PortCheck
 from quizapp.lab.server.tls import ensure_certificate
 from tests.lab import conftest_web as web
 
@@ -98,6 +98,7 @@ def test_a_superuser_edits_any_lab(client, superuser, other_trainer, make_lab):
 
 
 def test_a_trainer_creates_a_lab_they_own_but_cannot_make_it_embedded(client, trainer):
+    LabNetwork.objects.create(network="192.168.12.0/24")  # opened by an administrator
     client.force_login(trainer)
     data = {
         "name": "Salle 12",
@@ -287,6 +288,7 @@ def test_a_lab_resolving_outside_its_networks_is_refused_before_any_connection(
         listener.listen()
         listener.setblocking(False)
         port = listener.getsockname()[1]
+        LabNetwork.objects.create(network="192.0.2.0/24")
         lab = make_lab(host="localhost", allowed_networks="192.0.2.0/24", relay_port=port)
         client.force_login(trainee)
 
