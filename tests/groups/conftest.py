@@ -1,5 +1,5 @@
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from quizapp.groups import services
 from quizapp.groups.models import Membership
@@ -13,6 +13,13 @@ ANSWERS = {
     "truefalse": ({"value": False}, {"value": True}),
     "port": ({"value": 587}, {"value": 25}),
 }
+
+
+@pytest.fixture(autouse=True)
+def _french_urls():
+    """A request under /en/ leaves English active: reverse() in the next test must not see it."""
+    with translation.override("fr"):
+        yield
 
 
 @pytest.fixture
