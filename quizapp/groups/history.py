@@ -36,14 +36,15 @@ def record_held_misconceptions(*, answer) -> None:
     )
     traces.exclude(misconception__in=answer.misconceptions).update(held=False)
     for slug in answer.misconceptions:
-        updated = traces.filter(misconception=slug).update(
-            hits=F("hits") + 1, held=True, last_seen=answer.answered_at
+        # get_or_create survives a second tab creating the same row at the same moment
+        # (it retries in a savepoint): an error here would roll the answer back.
+        trace, created = HeldMisconception.objects.get_or_create(
+            learner_id=answer.learner_id,
+            question_id=answer.question_id,
+            misconception=slug,
+            defaults={"hits": 1, "last_seen": answer.answered_at},
         )
-        if not updated:
-            HeldMisconception.objects.create(
-                learner_id=answer.learner_id,
-                question_id=answer.question_id,
-                misconception=slug,
-                hits=1,
-                last_seen=answer.answered_at,
+        if not created:
+            traces.filter(pk=trace.pk).update(
+                hits=F("hits") + 1, held=True, last_seen=answer.answered_at
             )

@@ -20,3 +20,14 @@ def test_each_answer_updates_the_day_of_mastery(bank, trainee):
     day = MasteryDay.objects.get()
     assert day.topics["ports-security"][1] == 2
     assert day.topics["ports-security"][0] >= first.topics["ports-security"][0]
+
+
+def test_a_trace_created_meanwhile_by_another_tab_is_counted_not_fatal(bank, trainee):
+    from quizapp.groups.models import HeldMisconception
+
+    answer = practise(trainee, bank["single"], right=False)
+    # As if a second tab had created the row between our read and our write.
+    from quizapp.groups.history import record_held_misconceptions
+
+    record_held_misconceptions(answer=answer)
+    assert HeldMisconception.objects.get().hits == 2

@@ -243,3 +243,38 @@ def test_the_trainee_page_shows_the_chart_misconceptions_sessions_and_lab(
     assert "<polyline" in response.content.decode()
     assert response.context["most_hit"][0]["misconception"] == "port-25-for-clients"
     assert [s.answered for s in response.context["sessions"]] == [1, 1]
+
+
+def test_the_table_pages_at_100_trainees_and_keeps_the_sort(client, trainer, group):
+    from quizapp.accounts.models import User
+
+    users = User.objects.bulk_create(User(username=f"u{n:03d}") for n in range(105))
+    Membership.objects.bulk_create(Membership(group=group, trainee=u) for u in users)
+    client.force_login(trainer)
+    url = reverse("groups:dashboard", kwargs={"pk": group.pk})
+    first = client.get(url, {"sort": "-name"})
+    assert len(first.context["rows"]) == 100
+    assert first.context["rows"][0].trainee.username == "u104"
+    assert "?sort=-name&amp;page=2" in first.content.decode()
+    second = client.get(url, {"sort": "-name", "page": 2})
+    assert [r.trainee.username for r in second.context["rows"]] == [
+        f"u{n:03d}" for n in range(4, -1, -1)
+    ]
+
+
+def test_the_demo_group_is_loaded_once_with_answers_to_show(bank, trainer):
+    from django.core.management import call_command
+
+    from quizapp.accounts.demo import ensure_demo_accounts
+    from quizapp.groups.demo import DEMO_GROUP
+    from quizapp.practice.models import Answer
+
+    ensure_demo_accounts()
+    call_command("load_demo_group", days=2, per_day=2)
+    group = Group.objects.get(name=DEMO_GROUP)
+    names = set(group.trainees.values_list("username", flat=True))
+    assert {"stagiaire", "stagiaire2"} <= names
+    assert group.created_by.username == "formatrice"
+    assert Answer.objects.filter(learner__user__in=group.trainees.all()).count() > 10
+    call_command("load_demo_group")  # a second run changes nothing
+    assert Group.objects.filter(name=DEMO_GROUP).count() == 1

@@ -12,6 +12,10 @@ class Command(BaseCommand):
         "trainees with two weeks of practice) if it does not exist yet."
     )
 
+    def add_arguments(self, parser):
+        parser.add_argument("--days", type=int, default=10, help="Days of simulated practice.")
+        parser.add_argument("--per-day", type=int, default=5, help="Answers per practice day.")
+
     def handle(self, *args, **options):
         if demo_group_exists():
             self.stdout.write(f"Demo group “{DEMO_GROUP}” already exists; left unchanged.")
@@ -24,7 +28,12 @@ class Command(BaseCommand):
         trainees = [u for name, u in users.items() if roles[name] == User.Role.TRAINEE]
         if not trainers:
             raise CommandError("Create the demo accounts first (manage.py load_demo).")
-        group, answers = seed_demo_group(trainer=trainers[0], trainees=sorted(trainees, key=str))
+        group, answers = seed_demo_group(
+            trainer=trainers[0],
+            trainees=sorted(trainees, key=str),
+            days=options["days"],
+            per_day=options["per_day"],
+        )
         self.stdout.write(
             f"Demo group “{group.name}” created: {group.memberships.count()} trainees, "
             f"{answers} answers, join code {group.join_code}."
