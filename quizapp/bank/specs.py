@@ -15,6 +15,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 MAX_TEXT_ANSWER = 1024
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_PORT = re.compile(r"[0-9]{1,5}")  # ASCII digits only: "²".isdigit() is true, int("²") fails
 
 
 class QuestionType(models.TextChoices):
@@ -151,10 +153,13 @@ def _position(raw, size: int) -> int:
 
 def _one(data, name: str) -> str:
     value = data.get(name)
-    if value is None or value == "":
+    if value is None or not str(value).strip():
         raise InvalidAnswer(_("Please answer before sending."))
     if len(str(value)) > MAX_TEXT_ANSWER:
         raise InvalidAnswer(_("This answer is too long (1 KiB at most)."))
+    if _CONTROL.search(str(value)):
+        # NUL and the other control characters: nobody types them, and PostgreSQL refuses NUL.
+        raise InvalidAnswer(_("This answer contains a character that cannot be typed."))
     return str(value)
 
 
@@ -179,7 +184,7 @@ def parse_answer(qtype: str, spec: dict, order: list[str], data) -> dict:
         return {"value": value == "true"}
     if qtype == QuestionType.PORT:
         value = _one(data, "value").strip()
-        if not value.isdigit() or not 1 <= int(value) <= 65535:
+        if not _PORT.fullmatch(value) or not 1 <= int(value) <= 65535:
             raise InvalidAnswer(_("A port is a whole number between 1 and 65535."))
         return {"value": int(value)}
     if qtype == QuestionType.SHORT:

@@ -321,6 +321,15 @@ class LabRun(models.Model):
             models.Index(fields=["lab", "-created_at"], name="labrun_lab_recent"),
             models.Index(fields=["status", "created_at"], name="labrun_queue"),
         ]
+        constraints = [
+            # One check at a time per trainee, held by the database whatever the
+            # number of web processes: a second insert fails instead of racing.
+            models.UniqueConstraint(
+                fields=["user"],
+                condition=models.Q(status__in=["pending", "running"]),
+                name="labrun_one_unfinished_per_user",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.user} {self.kind} {self.created_at:%Y-%m-%d %H:%M}"

@@ -4,6 +4,7 @@ Checks run off the request (see runner.py); here they are only admitted: one
 at a time per trainee, a few a minute, and only with what the exercise needs.
 """
 
+import datetime
 import email.message
 import email.policy
 import email.utils
@@ -11,8 +12,9 @@ import logging
 from pathlib import Path
 
 from django.conf import settings
-from django.core.cache import cache
+from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -25,8 +27,9 @@ from quizapp.lab.server.store import MailStore
 
 logger = logging.getLogger(__name__)
 
-RATE_LIMIT = 6  # checks (and practice deliveries) per trainee...
+RATE_LIMIT = 6  # checks per trainee...
 RATE_WINDOW = 60  # ...per this many seconds
+DELIVERY_PAUSE = 5  # seconds between two deliveries of practice messages
 MAX_NAME_TRIES = 50
 
 
@@ -44,20 +47,16 @@ def data_dir() -> Path:
     return Path(settings.LAB_DATA_DIR)
 
 
-def take_check_slot(user_id: int) -> None:
-    """Count one check against the trainee's budget, or raise CheckRefused (429).
+def _refuse_past_rate(user) -> None:
+    """Raise CheckRefused (429) once the trainee started RATE_LIMIT checks in the window.
 
-    A fixed window that opens with the first check: cache.add then incr are
-    atomic in Redis and in the local-memory cache alike.
+    Counted from the runs themselves, under a lock on the trainee's row, so the
+    budget holds across every web process and worker (a per-process cache gave
+    each process its own six). Call inside the transaction that inserts the run.
     """
-    key = f"lab:checks:{user_id}"
-    cache.add(key, 0, timeout=RATE_WINDOW)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # the window closed between add and incr
-        cache.add(key, 1, timeout=RATE_WINDOW)
-        count = 1
-    if count > RATE_LIMIT:
+    get_user_model().objects.select_for_update().filter(pk=user.pk).first()
+    since = timezone.now() - datetime.timedelta(seconds=RATE_WINDOW)
+    if LabRun.objects.filter(user=user, created_at__gte=since).count() >= RATE_LIMIT:
         message = _(
             "You have started %(limit)s checks in the last minute. Wait a minute, then try again."
         ) % {"limit": RATE_LIMIT}
@@ -123,18 +122,21 @@ def start_run(*, user, lab: LabServer, kind: str, answers: dict | None = None) -
     _check_prerequisites(user, lab, kind)
     for stale in LabRun.objects.filter(user=user).unfinished():
         stale.expire_if_stale()
-    if LabRun.objects.filter(user=user).unfinished().exists():
-        raise CheckRefused(_("One of your checks is still running: wait for its result."), 409)
-    take_check_slot(user.pk)
-    with transaction.atomic():
-        run = LabRun.objects.create(user=user, lab=lab, kind=kind, answers=answers or {})
-        if kind == LabRun.Kind.PORT_MAP:
-            PortCheck.objects.bulk_create(
-                PortCheck(run=run, position=position, port=port, service=service.key)
-                for position, (service, port) in enumerate(
-                    sorted(lab.services(), key=lambda pair: pair[1])
+    try:
+        with transaction.atomic():
+            _refuse_past_rate(user)
+            run = LabRun.objects.create(user=user, lab=lab, kind=kind, answers=answers or {})
+            if kind == LabRun.Kind.PORT_MAP:
+                PortCheck.objects.bulk_create(
+                    PortCheck(run=run, position=position, port=port, service=service.key)
+                    for position, (service, port) in enumerate(
+                        sorted(lab.services(), key=lambda pair: pair[1])
+                    )
                 )
-            )
+    except IntegrityError:  # the one-unfinished-run constraint: another check is running
+        raise CheckRefused(
+            _("One of your checks is still running: wait for its result."), 409
+        ) from None
     # After the commit, so that a worker thread finds the run.
     runner.submit(run.pk)
     logger.info("lab check %s started: %s on %s by %s", run.pk, kind, lab, user)
@@ -165,14 +167,30 @@ def deliver_practice_messages(*, user, lab: LabServer) -> LabMailbox:
     if not lab.embedded:
         raise CheckRefused(_("Only the site's own lab server can receive practice messages."))
     mailbox = mailbox_for(user=user, lab=lab)
-    take_check_slot(user.pk)
+    if not _claim_delivery(mailbox):
+        raise CheckRefused(_("Practice messages were just delivered: wait a few seconds."), 429)
     store = MailStore(data_dir())
     store.empty(mailbox.name)
     for number in (1, 2):
         store.deliver(mailbox.name, _practice_message(mailbox, number))
-    mailbox.practice_delivered_at = timezone.now()
-    mailbox.save(update_fields=["practice_delivered_at"])
     return mailbox
+
+
+def _claim_delivery(mailbox: LabMailbox) -> bool:
+    """Stamp the delivery time unless one was made moments ago; return False then.
+
+    A set-up step, not a check: it has its own brake (a double click, a
+    reload), not the checks' budget, which a trainee needs for the exercise.
+    """
+    now = timezone.now()
+    recent = now - datetime.timedelta(seconds=DELIVERY_PAUSE)
+    claimed = (
+        LabMailbox.objects.filter(pk=mailbox.pk)
+        .filter(Q(practice_delivered_at=None) | Q(practice_delivered_at__lt=recent))
+        .update(practice_delivered_at=now)
+    )
+    mailbox.practice_delivered_at = now
+    return bool(claimed)
 
 
 def _practice_message(mailbox: LabMailbox, number: int) -> bytes:

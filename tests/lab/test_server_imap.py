@@ -75,3 +75,41 @@ def test_read_only_view_refuses_to_store_flags(tmp_path):
     view = InboxView(store, "alice", writeable=False)
     with pytest.raises(imap4.ReadOnlyMailbox):
         view.store(imap4.MessageSet(1), [SEEN], 1, uid=False)
+
+
+class _Broken:
+    uid, flags, arrived = 7, [], 0.0
+
+    @property
+    def raw(self) -> bytes:
+        raise RuntimeError("unreadable message")
+
+
+class _OneBrokenMessage:
+    def isWriteable(self) -> bool:
+        return False
+
+    def fetch(self, messages, uid):
+        return [(1, _Broken())]
+
+
+def test_a_message_that_cannot_be_fetched_costs_a_no_never_the_session():
+    from types import SimpleNamespace
+
+    from twisted.internet.testing import StringTransport
+
+    from quizapp.lab.server.imap import LabIMAP4Server
+
+    factory = SimpleNamespace(portal=None, implicit_tls=True, tls_options=None, login_delay=0)
+    server = LabIMAP4Server(factory)
+    transport = StringTransport()
+    server.makeConnection(transport)
+    server.state, server.mbox = "select", _OneBrokenMessage()
+
+    server.dataReceived(b"a1 FETCH 1 (ENVELOPE)\r\n")
+
+    reply = transport.value()
+    assert b"a1 NO [SERVERBUG]" in reply
+    assert not transport.disconnecting
+    server.dataReceived(b"a2 NOOP\r\n")
+    assert b"a2 OK" in transport.value()

@@ -10,6 +10,7 @@ import pytest
 from django.urls import reverse
 
 from quizapp.accounts.models import User
+from quizapp.lab import services
 from quizapp.lab.models import LabMailbox, LabRun, LabServer
 from quizapp.lab.server.store import MailStore
 from tests.lab import conftest_server
@@ -217,3 +218,17 @@ def test_without_practice_messages_the_check_says_how_to_get_them(
     assert run.grade is None
     assert "Neither practice message" in page
     assert f"[{student.practice_token}-1]" in page
+
+
+def test_a_second_delivery_moments_later_is_refused_and_checks_keep_their_budget(
+    client, lab, student, sync_runner
+):
+    deliver_practice(client, lab)
+
+    again = client.post(reverse("lab:practice_messages", kwargs={"pk": lab.pk}))
+    for _ in range(services.RATE_LIMIT):
+        check(client, lab, LabRun.Kind.POP_VS_IMAP)
+
+    assert again.status_code == 429
+    assert "just delivered" in again.text
+    assert LabRun.objects.filter(user=student.user, status=LabRun.Status.DONE).count() == 6

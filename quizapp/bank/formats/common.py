@@ -154,7 +154,7 @@ def apply_payload(item: dict, data) -> None:
 
 def misconception_refs(item: dict) -> dict[str, str]:
     """Return {reference: slug}; the reference of a true/false item's misconception is ""."""
-    refs = {o["key"]: o["misconception"] for o in item.get("options", [])}
+    refs = {o["key"]: o.get("misconception") for o in item.get("options", [])}
     refs.update(item.get("misconceptions") or {})
     refs[""] = item.get("misconception")
     return {ref: slug for ref, slug in refs.items() if slug}
