@@ -14,6 +14,7 @@ run: setup
 	$(MANAGE) load_questions
 	$(MANAGE) load_demo
 	$(MANAGE) load_demo_lab
+	$(MANAGE) load_demo_group
 	@echo "Facteur: http://127.0.0.1:$(PORT)/  (the lab mail server runs beside it)"
 	@$(MANAGE) labserver --host $(LAB_HOST) & lab=$$!; \
 	  trap 'kill $$lab 2>/dev/null' EXIT INT TERM; \

@@ -3,12 +3,13 @@
 from datetime import datetime
 from types import SimpleNamespace
 
+from django.db.models import F
 from django.utils import timezone
 
 from quizapp.adaptive.mastery import topic_mastery
 from quizapp.adaptive.models import LearnerModel
 from quizapp.adaptive.services import learner_state, new_engine
-from quizapp.groups.models import MasteryDay
+from quizapp.groups.models import HeldMisconception, MasteryDay
 
 
 def mastery_snapshot(state) -> dict:
@@ -26,3 +27,24 @@ def record_mastery_day(*, learner_id: int, when: datetime) -> None:
     MasteryDay.objects.update_or_create(
         learner_id=learner_id, day=day, defaults={"topics": snapshot}
     )
+
+
+def record_held_misconceptions(*, answer) -> None:
+    """Count the misconceptions the answer chose; any other one on this item is no longer held."""
+    traces = HeldMisconception.objects.filter(
+        learner_id=answer.learner_id, question_id=answer.question_id
+    )
+    traces.exclude(misconception__in=answer.misconceptions).update(held=False)
+    for slug in answer.misconceptions:
+        # get_or_create survives a second tab creating the same row at the same moment
+        # (it retries in a savepoint): an error here would roll the answer back.
+        trace, created = HeldMisconception.objects.get_or_create(
+            learner_id=answer.learner_id,
+            question_id=answer.question_id,
+            misconception=slug,
+            defaults={"hits": 1, "last_seen": answer.answered_at},
+        )
+        if not created:
+            traces.filter(pk=trace.pk).update(
+                hits=F("hits") + 1, held=True, last_seen=answer.answered_at
+            )

@@ -3,6 +3,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from quizapp.bank.models import Question
 from quizapp.groups import codes
 from quizapp.practice.models import Learner
 
@@ -160,3 +161,31 @@ class MasteryDay(models.Model):
 
     def __str__(self):
         return f"{self.learner_id} {self.day}"
+
+
+class HeldMisconception(models.Model):
+    """A misconception a learner chose on an item: how often, and whether they still hold it.
+
+    Kept in each answer's transaction: the last answer to the item decides
+    `held`, so a trainer's "held right now" is a count, not a replay of answers.
+    """
+
+    learner = models.ForeignKey(
+        Learner, on_delete=models.CASCADE, related_name="held_misconceptions"
+    )
+    misconception = models.SlugField()
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="+")
+    hits = models.PositiveIntegerField(default=0)
+    held = models.BooleanField(default=True)
+    last_seen = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["learner", "misconception", "question"], name="one_trace_per_item"
+            )
+        ]
+        indexes = [models.Index(fields=["held", "misconception"], name="held_by_misconception")]
+
+    def __str__(self):
+        return f"{self.learner_id} {self.misconception} {self.question_id}"
