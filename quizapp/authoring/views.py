@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
@@ -65,8 +66,14 @@ def question_list(request):
     return render(request, "authoring/list.html", context)
 
 
-def _status_word(status: str) -> str:
-    return _("published") if status == Question.Status.PUBLISHED else _("unpublished")
+def _done_message(status: str, count: int) -> str:
+    if status == Question.Status.PUBLISHED:
+        text = ngettext("%(count)s question published.", "%(count)s questions published.", count)
+    else:
+        text = ngettext(
+            "%(count)s question unpublished.", "%(count)s questions unpublished.", count
+        )
+    return text % {"count": count}
 
 
 def _unpublishable(questions) -> list[str]:
@@ -102,8 +109,7 @@ def bulk_status(request):
     changed = services.set_status(
         questions=questions, status=status, user=request.user, reason=reason
     )
-    message = _("%(count)s questions %(done)s.") % {"count": changed, "done": _status_word(status)}
-    messages.success(request, message)
+    messages.success(request, _done_message(status, changed))
     return redirect(back)
 
 
@@ -123,8 +129,11 @@ def set_status(request, pk):
     reason = request.POST.get("reason", "")[:50]
     questions = Question.objects.filter(pk=pk)
     services.set_status(questions=questions, status=status, user=request.user, reason=reason)
-    message = _("Question %(key)s %(done)s.") % {"key": question.key, "done": _status_word(status)}
-    messages.success(request, message)
+    if status == Question.Status.PUBLISHED:
+        message = _("Question %(key)s published.")
+    else:
+        message = _("Question %(key)s unpublished: trainees no longer get it.")
+    messages.success(request, message % {"key": question.key})
     return redirect(back)
 
 

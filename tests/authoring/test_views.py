@@ -2,13 +2,15 @@
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from quizapp.authoring.models import QuestionLog
 from quizapp.bank.models import Question
 from quizapp.practice.models import Answer
 
-LIST = reverse("authoring:list")
-BULK = reverse("authoring:bulk_status")
+with translation.override("en"):  # the tests read English; French lives unprefixed
+    LIST = reverse("authoring:list")
+    BULK = reverse("authoring:bulk_status")
 
 
 def preview_url(question, **query):
