@@ -23,8 +23,10 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 @pytest.fixture
 def site(settings, tmp_path):
+    from django.core.cache import cache
     from django.core.management import call_command
 
+    cache.clear()  # item analysis figures kept from another test's database
     settings.LAB_DATA_DIR = tmp_path / "lab"
     load_course(source_dir=ROOT / "fixtures" / "course")
     call_command("load_questions", verbosity=0)
