@@ -21,6 +21,7 @@ run: setup
 	  $(MANAGE) runserver 127.0.0.1:$(PORT)
 
 test: setup node_modules/.installed
+	@scripts/test-tools
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
 	$(PY) -m pytest
@@ -41,6 +42,7 @@ locale/.compiled: $(VENV)/.installed $(wildcard locale/*/LC_MESSAGES/django.po)
 	touch $@
 
 node_modules/.installed: package.json package-lock.json
+	@scripts/test-tools
 	npm ci --no-audit --no-fund --silent
 	touch $@
 

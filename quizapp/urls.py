@@ -8,6 +8,7 @@ from course import views as course_views
 urlpatterns = [
     path("i18n/setlang/", set_language, name="set_language"),
     path("admin/", admin.site.urls),
+    path("", include("quizapp.lab.autoconfig_urls")),
 ]
 # French is served without a prefix; English lives under /en/.
 urlpatterns += i18n_patterns(

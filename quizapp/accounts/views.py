@@ -1,13 +1,15 @@
 from django.conf import settings
 from django.contrib.auth import login
-from django.contrib.auth.views import LoginView
+from django.contrib.auth.views import LoginView, PasswordResetView
 from django.shortcuts import redirect, render
+from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods
 
 from quizapp.accounts.demo import DEMO_ACCOUNTS
 from quizapp.accounts.forms import SignupForm
 from quizapp.accounts.signals import user_signed_up
+from quizapp.accounts.tasks import send_password_reset
 
 
 @require_http_methods(["GET", "POST"])
@@ -42,3 +44,25 @@ class FacteurLoginView(LoginView):
         context = super().get_context_data(**kwargs)
         context["demo_accounts"] = DEMO_ACCOUNTS if settings.DEBUG else ()
         return context
+
+
+class FacteurPasswordResetView(PasswordResetView):
+    """Django's reset form, with the mail (and the account lookup) handed to a task."""
+
+    def form_valid(self, form):
+        send_password_reset.enqueue(
+            email=form.cleaned_data["email"],
+            domain=self.request.get_host(),
+            use_https=self.request.is_secure(),
+            language=translation.get_language(),
+        )
+        return redirect(self.get_success_url())
+
+
+def locked_out(request, original_response=None, credentials=None):
+    """Say, in the reader's language, why logging in is paused and for how long (429)."""
+    context = {
+        "failure_limit": settings.AXES_FAILURE_LIMIT,
+        "cooloff_minutes": int(settings.AXES_COOLOFF_TIME.total_seconds() // 60),
+    }
+    return render(request, "registration/locked_out.html", context, status=429)

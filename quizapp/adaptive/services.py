@@ -293,6 +293,7 @@ LAB_TOPICS = {
     "port_map": "ports-security",
     "send_fetch": "client-setup",
     "pop_vs_imap": "pop3-imap",
+    "diagnose": "diagnostics",
 }
 LAB_PASS = 0.75
 

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from quizapp.lab.models import LabMailbox, LabNetwork, LabRun, LabServer, PortCheck
+from quizapp.lab.models import FaultTicket, LabMailbox, LabNetwork, LabRun, LabServer, PortCheck
 
 
 @admin.register(LabNetwork)
@@ -62,3 +62,11 @@ class LabRunAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+
+@admin.register(FaultTicket)
+class FaultTicketAdmin(admin.ModelAdmin):
+    list_display = ("user", "lab", "fault", "port", "assigned_by", "created_at", "closed_at")
+    list_filter = ("fault", "lab")
+    search_fields = ("user__username",)
+    readonly_fields = ("created_at",)

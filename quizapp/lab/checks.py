@@ -115,7 +115,11 @@ def _check_outcome(check: MailboxCheck) -> dict:
 
 
 def check_send_fetch(run: LabRun) -> None:
-    """Find the trainee's token message over IMAP (BODY.PEEK) and read its path."""
+    """Find the trainee's token message over IMAP (BODY.PEEK) and grade how it came in.
+
+    The embedded lab's server recorded each message's origin: that record is the grade.
+    Elsewhere only the Received: headers the lab's own hosts wrote are trusted.
+    """
     mailbox = _mailbox(run)
     if mailbox is None:
         run.fail("no_mailbox")
@@ -125,7 +129,18 @@ def check_send_fetch(run: LabRun) -> None:
     if check.error:
         run.fail("imap", {"code": check.error}, outcome)
         return
-    verdict = sendfetch.grade_send_fetch([m.received() for m in check.messages])
+    lab_hosts = (run.lab.host, run.lab.domain)
+    if run.lab.embedded and check.messages:
+        newest = check.messages[-1]
+        info = MailStore(settings.LAB_DATA_DIR).state(mailbox.name).by_uid().get(newest.uid)
+        origin = info.origin if info else None
+        outcome["origin"] = origin
+        verdict = sendfetch.grade_origin(
+            origin, mailbox.name, newest.received(), lab_hosts=lab_hosts
+        )
+    else:
+        found = [m.received() for m in check.messages]
+        verdict = sendfetch.grade_send_fetch(found, lab_hosts=lab_hosts)
     outcome["verdict"] = dataclasses.asdict(verdict)
     run.finish(verdict.grade, outcome)
 
@@ -146,6 +161,10 @@ def check_pop_vs_imap(run: LabRun) -> None:
             return
     pairs = [(m["subject"], "\\Seen" in m["flags"]) for m in outcome["messages"]]
     first, second = popimap.states_from_subjects(mailbox.practice_token, pairs)
+    if run.lab.embedded:
+        removals = MailStore(settings.LAB_DATA_DIR).state(mailbox.name).removed
+        marker = popimap.marker(mailbox.practice_token, 1)
+        first = popimap.with_removals(first, marker, removals)
     delivered = mailbox.practice_delivered_at is not None
     verdict = popimap.grade_pop_vs_imap(first, second, delivered=delivered)
     outcome["verdict"] = dataclasses.asdict(verdict)
@@ -165,8 +184,9 @@ def _stored_messages(name: str) -> list[dict]:
     return found
 
 
+def _headers(raw: bytes):
+    return email.parser.BytesParser(policy=email.policy.default).parsebytes(raw, headersonly=True)
+
+
 def _subject(raw: bytes) -> str:
-    headers = email.parser.BytesParser(policy=email.policy.default).parsebytes(
-        raw, headersonly=True
-    )
-    return clean_text(str(headers.get("Subject", "")), 300)
+    return clean_text(str(_headers(raw).get("Subject", "")), 300)

@@ -346,6 +346,7 @@ class LabRun(models.Model):
         PORT_MAP = "port_map", _("Port map")
         SEND_FETCH = "send_fetch", _("Send and fetch")
         POP_VS_IMAP = "pop_vs_imap", _("POP3 versus IMAP")
+        DIAGNOSE = "diagnose", _("Diagnose a broken set-up")
 
     class Status(models.TextChoices):
         PENDING = "pending", _("waiting in the queue")
@@ -473,3 +474,7 @@ class PortCheck(models.Model):
     def transcript_text(self) -> str:
         """Return the dialogue as telnet would show it (English notes)."""
         return transcript.render(self.transcript_lines())
+
+
+# Exercise 4's model lives with the rest of the fault machinery; importing it here registers it.
+from quizapp.lab.faults.models import FaultTicket  # noqa: E402, F401

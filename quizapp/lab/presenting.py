@@ -33,6 +33,7 @@ RUN_ERRORS = {
     "internal": gettext_lazy("The check failed on our side; the error was logged. Try later."),
     "expired": gettext_lazy("The check never finished (the site was probably restarted)."),
     "no_mailbox": gettext_lazy("You have no mailbox on this lab."),
+    "no_ticket": gettext_lazy("This answer belongs to no open ticket of yours."),
 }
 MAILBOX_ERRORS = {
     "greeting": gettext_lazy("The IMAP server did not greet as expected."),
@@ -53,6 +54,10 @@ HOP_ROLES = {
     ),
     "relay": gettext_lazy("MTA → MTA: one mail server passed the message to the next."),
     "delivery": gettext_lazy("MTA → MDA: the delivery agent filed the message in the mailbox."),
+    "untrusted": gettext_lazy(
+        "Written before the message reached the lab: anyone can write a Received: header, so "
+        "the lab does not take this one at its word."
+    ),
 }
 SEND_VERDICTS = {
     "not_found": gettext_lazy(
@@ -66,11 +71,20 @@ SEND_VERDICTS = {
         "Your message arrived, but not through authenticated submission: send it again "
         "through the submission port, after AUTH."
     ),
+    "appended": gettext_lazy(
+        "Your message is in the INBOX, but it was placed there with IMAP APPEND, not sent: "
+        "send it through the submission port, after AUTH, as a mail client does."
+    ),
 }
 FIRST_FINDINGS = {
     "gone": gettext_lazy(
         "Message 1 is no longer on the server: POP3 downloaded it and deleted it (DELE "
         "takes effect at QUIT)."
+    ),
+    "deleted_imap": gettext_lazy(
+        "Message 1 is no longer on the server, but it was deleted over IMAP (\\Deleted then "
+        "EXPUNGE), not downloaded by POP3. Send yourself the practice messages again and "
+        "download message 1 with POP3 without leaving a copy (RETR then DELE, then QUIT)."
     ),
     "kept_seen": gettext_lazy(
         "Message 1 is still on the server, marked read: it was read, but a copy was left "
@@ -94,6 +108,10 @@ FIRST_DEVICE = {
     "gone": gettext_lazy(
         "A second device (your phone) will never see message 1: it now exists only on the "
         "computer that downloaded it."
+    ),
+    "deleted_imap": gettext_lazy(
+        "A second device will not see message 1 either: deleted over IMAP, it is gone for "
+        "every client, and no computer kept a copy."
     ),
     "kept_seen": gettext_lazy("A second device still sees message 1: it stayed on the server."),
     "kept_unseen": gettext_lazy("A second device still sees message 1: it stayed on the server."),
@@ -201,6 +219,14 @@ def _caps_view(label: str, caps: dict | None) -> dict | None:
     }
 
 
+def _security_text(result: dict) -> str:
+    text = str(replycodes.SECURITY.get(result["security"], ""))
+    required = result.get("tls_required")
+    if result["security"] != "starttls" or required is None:
+        return text
+    return f"{text}, {replycodes.TLS_REQUIRED[required]}"
+
+
 def _found(result: dict) -> dict:
     protocol = result["protocol"]
     kind = result.get("other_kind", "")
@@ -212,7 +238,7 @@ def _found(result: dict) -> dict:
     return {
         "state": str(replycodes.STATES.get(result["state"], result["state"])),
         "protocol": f"{protocol_label} ({kind})" if kind else protocol_label,
-        "security": str(replycodes.SECURITY.get(result["security"], "")),
+        "security": _security_text(result),
         "upgrade": str(replycodes.UPGRADES.get(result["upgrade"], ""))
         if result["security"] == "starttls"
         else "",

@@ -18,6 +18,7 @@ from django.db import connection
 
 from quizapp.adaptive.services import learn_from_lab
 from quizapp.lab import checks
+from quizapp.lab.faults.checks import check_diagnosis
 from quizapp.lab.models import LabRun
 from quizapp.lab.probe import TargetRefused
 
@@ -32,6 +33,7 @@ CHECKS = {
     LabRun.Kind.PORT_MAP: checks.check_port_map,
     LabRun.Kind.SEND_FETCH: checks.check_send_fetch,
     LabRun.Kind.POP_VS_IMAP: checks.check_pop_vs_imap,
+    LabRun.Kind.DIAGNOSE: check_diagnosis,
 }
 
 

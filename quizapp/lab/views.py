@@ -13,7 +13,9 @@ from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import HttpResponseStopPolling
 
 from quizapp.htmx import wants_fragment
-from quizapp.lab import presenting, services
+from quizapp.lab import autoconfig, clients, presenting, services
+from quizapp.lab.faults import presenting as fault_presenting
+from quizapp.lab.faults.forms import DiagnosisForm
 from quizapp.lab.forms import PortMapForm
 from quizapp.lab.models import LabMailbox, LabRun, LabServer
 from quizapp.lab.server.tls import certificate_fingerprint
@@ -46,7 +48,9 @@ def index(request):
     return render(request, "lab/index.html", {"labs": labs, "nav": "lab"})
 
 
-def _render_lab(request, lab, mailbox, form, *, error: str = "", status: int = 200):
+def _render_lab(
+    request, lab, mailbox, form, *, error: str = "", status: int = 200, diagnosis_form=None
+):
     runs = LabRun.objects.filter(user=request.user, lab=lab)[:RECENT_RUNS]
     fingerprint = certificate_fingerprint(services.data_dir()) if lab.embedded else None
     context = {
@@ -58,9 +62,28 @@ def _render_lab(request, lab, mailbox, form, *, error: str = "", status: int = 2
         "runs": runs,
         "error": error,
         "kinds": LabRun.Kind,
+        "client_setup": _client_setup(request, lab, mailbox),
+        "diagnose": fault_presenting.section(
+            lab, mailbox, request.user, diagnosis_form or DiagnosisForm()
+        ),
         "nav": "lab",
     }
     return render(request, "lab/lab.html", context, status=status)
+
+
+def _client_setup(request, lab, mailbox) -> dict:
+    username = mailbox.address if mailbox else autoconfig.USERNAME_PLACEHOLDER
+    address = mailbox.address if mailbox else f"name@{lab.domain}"
+    return {
+        "tables": clients.client_tables(lab, username),
+        "username": username,
+        "srv": autoconfig.srv_records(lab),
+        "apple": autoconfig.apple_profile(lab, address) is not None,
+        "well_known_url": (
+            f"https://autoconfig.{lab.domain}/mail/config-v1.1.xml?emailaddress={address}\n"
+            f"https://{lab.domain}/.well-known/autoconfig/mail/config-v1.1.xml"
+        ),
+    }
 
 
 @login_required
@@ -81,8 +104,8 @@ def _refuse(request, lab, form, message: str, status: int):
 @require_POST
 def start_check(request, pk, kind):
     lab = _get_lab(request, pk)
-    if kind not in LabRun.Kind.values:
-        raise Http404
+    if kind not in LabRun.Kind.values or kind == LabRun.Kind.DIAGNOSE:
+        raise Http404  # a diagnosis is answered through its own form (faults/views.py)
     form, answers = PortMapForm(lab.ports()), {}
     if kind == LabRun.Kind.PORT_MAP:
         form = PortMapForm(lab.ports(), request.POST)
@@ -136,6 +159,7 @@ def run_page(request, pk):
         "send": presenting.send_fetch_view(run),
         "pop_imap": presenting.pop_vs_imap_view(run, mailbox),
         "mailbox_transcript": presenting.mailbox_transcript(run),
+        "diagnosis": fault_presenting.diagnosis_view(run),
         "is_owner": run.user_id == request.user.pk,
         "nav": "lab",
     }

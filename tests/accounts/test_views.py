@@ -1,6 +1,7 @@
 import re
 
 import pytest
+from django.core.management import call_command
 from django.urls import reverse
 
 from quizapp.accounts.models import User
@@ -78,6 +79,7 @@ def test_it_mails_a_reset_link_that_sets_a_new_password(client, trainee, mailout
     trainee.email = "alice@example.org"
     trainee.save()
     client.post(reverse("password_reset"), {"email": "alice@example.org"})
+    call_command("db_worker", batch=True, startup_delay=False, reload=False, verbosity=0)
     assert len(mailoutbox) == 1
     link = re.search(r"https?://[^/]+(/\S+/)", mailoutbox[0].body).group(1)
     form_page = client.get(link, follow=True)

@@ -24,6 +24,7 @@ from quizapp.lab.server.runner import READY
 REPO_ROOT = Path(__file__).resolve().parents[2]
 DOMAIN = "lab.facteur.test"
 HOST = "127.0.0.1"
+LOGIN_DELAY = 0.3  # seconds; short, so that the brake tests stay quick
 _names = itertools.count(1)
 
 
@@ -59,6 +60,7 @@ class LabServer:
         log_path = self.data_dir.parent / "server.log"
         command = [sys.executable, "-m", "quizapp.lab.server", "--host", HOST]
         command += ["--data-dir", str(self.data_dir), "--domain", DOMAIN]
+        command += ["--login-failure-delay", str(LOGIN_DELAY)]
         for key, port in self.ports.items():
             command += [f"--{key}-port", str(port)]
         env = {**os.environ, "PYTHONPATH": str(REPO_ROOT)}

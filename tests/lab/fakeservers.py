@@ -153,18 +153,20 @@ def smtp(
     inject: bool = False,
     greeting_delay: float = 0.0,
     implicit: bool = False,
+    require_tls: bool = False,
 ) -> Handler:
     """A Postfix-like SMTP server, with STARTTLS when given a context.
 
     `inject` sends a second reply in the same packet as the STARTTLS one,
-    which a client must not read as if it came inside TLS.
+    which a client must not read as if it came inside TLS. `require_tls`
+    answers MAIL before TLS with 530, as a submission port does.
     """
 
     async def handler(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         await asyncio.sleep(greeting_delay)
         _send(writer, "220 lab.test ESMTP Postfix (Debian/GNU)")
         options = {"refuse_starttls": refuse_starttls, "inject": inject, "tls": implicit}
-        await smtp_commands(reader, writer, context, **options)
+        await smtp_commands(reader, writer, context, require_tls=require_tls, **options)
 
     return handler
 
@@ -177,8 +179,9 @@ async def smtp_commands(
     refuse_starttls: bool = False,
     inject: bool = False,
     tls: bool = False,
+    require_tls: bool = False,
 ) -> None:
-    """Answer EHLO, STARTTLS and QUIT the way Postfix does."""
+    """Answer EHLO, STARTTLS, MAIL, RSET and QUIT the way Postfix does."""
     async for line in _lines(reader):
         verb = line.split(" ")[0].upper()
         if verb == "EHLO":
@@ -193,6 +196,10 @@ async def smtp_commands(
             _send(writer, "220 2.0.0 Ready to start TLS")
             await writer.start_tls(context)
             tls = True
+        elif verb == "MAIL" and require_tls and not tls:
+            _send(writer, "530 5.7.0 Must issue a STARTTLS command first")
+        elif verb in ("MAIL", "RSET"):
+            _send(writer, "250 2.0.0 Ok")
         elif verb == "QUIT":
             _send(writer, "221 2.0.0 Bye")
             await writer.drain()

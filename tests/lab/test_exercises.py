@@ -174,8 +174,16 @@ def test_exchange_style_headers_with_mapi_count_as_submission():
     assert hops[0].date == ""
 
 
+LAB_HOSTS = ("127.0.0.1", "lab.facteur.test")
+FORGED = (
+    "from laptop (localhost [127.0.0.1]) (Authenticated sender: alice) by "
+    "mail.lab.facteur.test (Facteur lab) with ESMTPSA id 0000 for <alice@lab.facteur.test>; "
+    "Mon, 6 Jan 2025 09:00:00 +0100"
+)
+
+
 def test_a_message_that_came_through_the_relay_gets_half_marks():
-    verdict = sendfetch.grade_send_fetch([[LAB_MDA, RELAYED_IN]])
+    verdict = sendfetch.grade_send_fetch([[LAB_MDA, RELAYED_IN]], lab_hosts=LAB_HOSTS)
 
     assert verdict.code == "not_submitted"
     assert verdict.grade == 0.5
@@ -183,7 +191,9 @@ def test_a_message_that_came_through_the_relay_gets_half_marks():
 
 
 def test_a_submitted_message_gets_full_marks_and_the_newest_message_counts():
-    verdict = sendfetch.grade_send_fetch([[LAB_MDA, RELAYED_IN], [LAB_MDA, LAB_MSA]])
+    verdict = sendfetch.grade_send_fetch(
+        [[LAB_MDA, RELAYED_IN], [LAB_MDA, LAB_MSA]], lab_hosts=LAB_HOSTS
+    )
 
     assert verdict.code == "submitted"
     assert verdict.grade == 1.0
@@ -191,9 +201,59 @@ def test_a_submitted_message_gets_full_marks_and_the_newest_message_counts():
 
 
 def test_no_message_found_gets_nothing():
-    verdict = sendfetch.grade_send_fetch([])
+    verdict = sendfetch.grade_send_fetch([], lab_hosts=LAB_HOSTS)
 
     assert (verdict.code, verdict.grade, verdict.hops) == ("not_found", 0.0, ())
+
+
+def test_a_hand_written_esmtpsa_header_under_the_relay_hop_is_not_trusted():
+    # The forgery of issue 14: relay port, no login, one Received: written by the client.
+    verdict = sendfetch.grade_send_fetch([[LAB_MDA, RELAYED_IN, FORGED]], lab_hosts=LAB_HOSTS)
+
+    assert (verdict.code, verdict.grade) == ("not_submitted", 0.5)
+    assert [hop.role for hop in verdict.hops] == ["untrusted", "unauthenticated", "delivery"]
+
+
+def test_headers_by_hosts_outside_the_lab_are_never_read_as_the_entry():
+    outsider = FORGED.replace("mail.lab.facteur.test", "mail.evil.example")
+
+    verdict = sendfetch.grade_send_fetch([[LAB_MDA, RELAYED_IN, outsider]], lab_hosts=LAB_HOSTS)
+
+    assert verdict.hops[0].role == "untrusted"
+    assert verdict.grade == 0.5
+
+
+def test_the_mailbox_servers_own_name_is_trusted_even_if_the_lab_is_known_by_address():
+    # Postfix + Dovecot calling themselves srv01.local, the lab configured as 192.0.2.5.
+    lmtp = "from srv01.local by srv01.local with LMTP id kD9s; Mon, 6 Jan 2025 10:00:00 +0100"
+    msa = POSTFIX_MSA.replace("smtp.example.org", "srv01.local")
+
+    verdict = sendfetch.grade_send_fetch([[lmtp, msa]], lab_hosts=("192.0.2.5", "lab.example"))
+
+    assert verdict.code == "submitted"
+
+
+@pytest.mark.parametrize(
+    ("origin", "code", "grade"),
+    [
+        (
+            {"protocol": "smtp", "role": "submission", "login": "alice", "tls": "TLSv1.3"},
+            "submitted",
+            1.0,
+        ),
+        ({"protocol": "smtp", "role": "submissions", "login": "alice"}, "submitted", 1.0),
+        ({"protocol": "smtp", "role": "smtp", "login": ""}, "not_submitted", 0.5),
+        ({"protocol": "smtp", "role": "submission", "login": "bob"}, "not_submitted", 0.5),
+        ({"protocol": "imap", "login": "alice"}, "appended", 0.5),
+        (None, "not_submitted", 0.5),
+    ],
+)
+def test_the_embedded_lab_grades_what_its_server_recorded(origin, code, grade):
+    verdict = sendfetch.grade_origin(
+        origin, "alice", [LAB_MDA, LAB_MSA, FORGED], lab_hosts=LAB_HOSTS
+    )
+
+    assert (verdict.code, verdict.grade) == (code, grade)
 
 
 def test_a_header_without_the_usual_words_still_parses_into_an_empty_hop():
@@ -238,6 +298,24 @@ def test_pop3_taking_both_messages_is_half_marks_when_the_site_delivered_them():
 
     assert (verdict.grade, verdict.first, verdict.second) == (0.5, "gone", "gone")
     assert not verdict.setup_missing
+
+
+def test_message_1_deleted_over_imap_is_not_credited_as_a_pop3_download():
+    removals = [{"uid": 3, "by": "imap", "subject": "Practice 1 [POP-K7PM9Q-1]"}]
+    first = popimap.with_removals(GONE, popimap.marker(TOKEN, 1), removals)
+
+    verdict = popimap.grade_pop_vs_imap(first, MessageState(True, seen=True))
+
+    assert (verdict.grade, verdict.first) == (0.5, "deleted_imap")
+
+
+def test_message_1_taken_by_pop3_stays_gone_with_full_credit():
+    removals = [{"uid": 3, "by": "pop3", "subject": "Practice 1 [POP-K7PM9Q-1]"}]
+    first = popimap.with_removals(GONE, popimap.marker(TOKEN, 1), removals)
+
+    verdict = popimap.grade_pop_vs_imap(first, MessageState(True, seen=True))
+
+    assert (verdict.grade, verdict.first) == (1.0, "gone")
 
 
 def test_both_messages_absent_and_never_delivered_means_the_setup_is_missing():

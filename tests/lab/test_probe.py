@@ -69,21 +69,36 @@ def test_greeting_dripped_slowly_but_finished_in_time_is_read_whole():
     assert result.error == ""
 
 
-def test_greeting_dripped_forever_is_cut_at_the_deadline():
+def test_greeting_dripped_forever_is_cut_at_the_deadline_and_called_misbehaving():
     result = probe_one(fake.dripping(1000, 0.2))
 
     assert result.state == PortState.OPEN
-    assert result.protocol == Protocol.SMTP
-    assert result.error == "timeout"
+    assert result.protocol == Protocol.UNKNOWN  # never a full greeting: not graded as SMTP
+    assert result.error == "misbehaving"
+    assert result.greeting.startswith("220-lab.test")
     assert within_deadline(result)
+
+
+def test_an_unterminated_banner_is_unknown_not_smtp():
+    async def unterminated(reader, writer):
+        writer.write(b"220 mail.lab.test ESMTP but no line end")
+        await reader.read()
+
+    result = probe_one(unterminated)
+
+    assert (result.state, result.protocol, result.error) == (
+        PortState.OPEN,
+        Protocol.UNKNOWN,
+        "misbehaving",
+    )
 
 
 def test_endless_greeting_is_cut_at_the_line_limit():
     result = probe_one(fake.endless)
 
     server_lines = [line for line in result.transcript if line.direction == "S"]
-    assert result.protocol == Protocol.SMTP
-    assert result.error == "too_long"
+    assert result.protocol == Protocol.UNKNOWN
+    assert result.error == "misbehaving"
     assert len(server_lines) <= MAX_REPLY_LINES + 1
     assert result.elapsed < 0.5
 
@@ -180,8 +195,22 @@ def test_smtp_dialogue_sends_only_fixed_commands_and_ends_with_quit(tls_context)
     result = probe_one(fake.smtp(tls_context))
 
     sent = client_lines(result)
-    assert set(sent) == {f"EHLO {EHLO_NAME}", "STARTTLS", "QUIT"}
+    assert set(sent) == {f"EHLO {EHLO_NAME}", "MAIL FROM:<>", "RSET", "STARTTLS", "QUIT"}
     assert sent[-1] == "QUIT"
+
+
+def test_required_and_optional_starttls_are_told_apart_by_mail_before_tls(tls_context):
+    optional = probe_one(fake.smtp(tls_context))
+    required = probe_one(fake.smtp(tls_context, require_tls=True))
+
+    assert optional.security == required.security == Security.STARTTLS
+    assert (optional.tls_required, required.tls_required) == (False, True)
+    assert "RSET" not in client_lines(required)  # nothing to reset after a 530
+
+
+def test_pop3_and_imap_say_whether_tls_is_required_in_their_lists(tls_context):
+    assert probe_one(fake.imap(tls_context)).tls_required is True  # LOGINDISABLED
+    assert probe_one(fake.pop3(tls_context)).tls_required is True  # no USER before STLS
 
 
 def test_lines_after_the_handshake_are_marked_tls(tls_context):

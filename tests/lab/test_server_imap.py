@@ -1,7 +1,10 @@
+from types import SimpleNamespace
+
 import pytest
 from twisted.mail import imap4
 
-from quizapp.lab.server.imap import fetch_marks_seen, partial
+from quizapp.lab.server.imap import fetch_marks_seen
+from quizapp.lab.server.imap_fetch import fetch_item
 from quizapp.lab.server.imap_mailbox import InboxView
 from quizapp.lab.server.store import SEEN, MailStore
 
@@ -30,8 +33,9 @@ def test_peeking_or_reading_metadata_does_not(query):
 
 def test_partial_returns_the_slice_and_labels_it_with_its_origin():
     item = parse(b"BODY.PEEK[]<3.4>")[0]
-    assert partial(item, b"0123456789") == (b"BODY[]<3>", b"3456")
-    assert partial(parse(b"BODY[]")[0], b"abc") == (b"BODY[]", b"abc")
+    message = SimpleNamespace(raw=b"0123456789", uid=1, flags=[], arrived=0.0)
+    assert fetch_item(message, item) == b"BODY[]<3> {4}\r\n3456"
+    assert fetch_item(message, parse(b"BODY[]")[0]) == b"BODY[] {10}\r\n0123456789"
 
 
 class Recorder:
@@ -75,3 +79,42 @@ def test_read_only_view_refuses_to_store_flags(tmp_path):
     view = InboxView(store, "alice", writeable=False)
     with pytest.raises(imap4.ReadOnlyMailbox):
         view.store(imap4.MessageSet(1), [SEEN], 1, uid=False)
+
+
+class _Broken:
+    uid, flags, arrived = 7, [], 0.0
+
+    @property
+    def raw(self) -> bytes:
+        raise RuntimeError("unreadable message")
+
+
+class _OneBrokenMessage:
+    def isWriteable(self) -> bool:
+        return False
+
+    def fetch(self, messages, uid):
+        return [(1, _Broken())]
+
+    def refresh(self, listener) -> None:
+        return None
+
+
+def test_a_message_that_cannot_be_fetched_costs_a_no_never_the_session():
+    from twisted.internet.testing import StringTransport
+
+    from quizapp.lab.server.imap import LabIMAP4Server
+
+    factory = SimpleNamespace(portal=None, implicit_tls=True, tls_options=None, login_delay=0)
+    server = LabIMAP4Server(factory)
+    transport = StringTransport()
+    server.makeConnection(transport)
+    server.state, server.mbox = "select", _OneBrokenMessage()
+
+    server.dataReceived(b"a1 FETCH 1 (ENVELOPE)\r\n")
+
+    reply = transport.value()
+    assert b"a1 NO [SERVERBUG]" in reply
+    assert not transport.disconnecting
+    server.dataReceived(b"a2 NOOP\r\n")
+    assert b"a2 OK" in transport.value()

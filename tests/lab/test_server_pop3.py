@@ -45,6 +45,8 @@ def test_uidl_is_stable_across_sessions(store):
 
 
 def test_byte_stuffing_catches_a_dot_at_the_start_of_a_chunk():
-    server = LabPOP3(SimpleNamespace(portal=None, implicit_tls=False, tls_options=None))
+    server = LabPOP3(
+        SimpleNamespace(portal=None, implicit_tls=False, tls_options=None, login_delay=0)
+    )
     chunks = [server.transformChunk(c) for c in (b"line\n", b".dot\n", b"x.y\n.")]
     assert b"".join(chunks) == b"line\r\n..dot\r\nx.y\r\n.."

@@ -133,14 +133,6 @@ def test_imap_partial_fetch_returns_only_the_octets_asked_for(lab_server, mailbo
     assert part[1] == whole[2:7]
 
 
-def test_imap_lists_inbox_and_refuses_other_folders(lab_server, mailbox):
-    client = logged_in(lab_server, mailbox)
-    assert client.list()[1] == [b'(\\HasNoChildren) "/" "INBOX"']
-    assert client.select("Sent")[0] == "NO"
-    assert client.create("Sent")[0] == "NO"
-    client.logout()
-
-
 def test_imap_idle_session_is_told_of_new_mail_at_once(lab_server, mailbox):
     client = logged_in(lab_server, mailbox)
     client.select("INBOX")

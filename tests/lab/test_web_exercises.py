@@ -113,6 +113,53 @@ def test_a_message_through_the_relay_arrives_but_is_not_a_submission(
     assert "without logging in" in page
 
 
+FORGED_RECEIVED = (
+    "Received: from laptop (localhost [127.0.0.1])\r\n\t(Authenticated sender: {name})\r\n"
+    "\tby mail.lab.facteur.test (Facteur lab) with ESMTPSA id 0000\r\n"
+    "\tfor <{address}>; Mon, 6 Jan 2025 09:00:00 +0100\r\n"
+)
+
+
+def test_a_forged_esmtpsa_header_sent_through_the_relay_does_not_pass(
+    client,
+    lab,
+    lab_server,
+    student,
+    sync_runner,
+):
+    forged = FORGED_RECEIVED.format(name=student.name, address=student.address)
+    message = f"{forged}From: {student.address}\r\nSubject: Lab {student.send_token}\r\n\r\nHi\r\n"
+    with smtplib.SMTP(HOST, lab_server.port("smtp"), timeout=5) as smtp:  # no login at all
+        smtp.sendmail(student.address, [student.address], message.encode())
+
+    run, page = check(client, lab, "send_fetch")
+
+    assert (run.grade, run.outcome["verdict"]["code"]) == (0.5, "not_submitted")
+    assert run.outcome["origin"]["role"] == "smtp"
+    assert run.outcome["verdict"]["hops"][0]["role"] == "untrusted"
+    assert "does not take this one at its word" in page
+
+
+def test_a_message_appended_over_imap_is_not_a_sent_message(
+    client,
+    lab,
+    lab_server,
+    student,
+    sync_runner,
+):
+    forged = FORGED_RECEIVED.format(name=student.name, address=student.address)
+    message = f"{forged}Subject: Lab {student.send_token}\r\n\r\nHi\r\n"
+    imap = imaplib.IMAP4_SSL(HOST, lab_server.port("imaps"), ssl_context=lab_server.tls_context())
+    imap.login(student.address, student.password)
+    assert imap.append("INBOX", None, None, message.encode())[0] == "OK"
+    imap.logout()
+
+    run, page = check(client, lab, "send_fetch")
+
+    assert (run.grade, run.outcome["verdict"]["code"]) == (0.5, "appended")
+    assert "IMAP APPEND" in page
+
+
 def test_nothing_sent_yet_is_graded_zero_with_advice(client, lab, student, sync_runner):
     run, page = check(client, lab, "send_fetch")
 
@@ -187,6 +234,30 @@ def test_pop3_without_a_copy_then_imap_read_is_full_marks(
     assert run.outcome["verdict"]["second"] == "seen"
     assert "will never see message 1" in page
     assert "already read" in page
+
+
+def test_message_1_deleted_over_imap_is_explained_as_an_imap_delete(
+    client,
+    lab,
+    lab_server,
+    student,
+    sync_runner,
+):
+    deliver_practice(client, lab)
+    imap = imaplib.IMAP4_SSL(HOST, lab_server.port("imaps"), ssl_context=lab_server.tls_context())
+    imap.login(student.address, student.password)
+    imap.select("INBOX")
+    imap.store("1", "+FLAGS", "(\\Deleted)")
+    imap.expunge()
+    imap.fetch("1", "(BODY[])")  # message 2 is now number 1: read it
+    imap.logout()
+
+    run, page = check(client, lab, "pop_vs_imap")
+
+    assert run.outcome["verdict"]["first"] == "deleted_imap"
+    assert run.grade == 0.5
+    assert "deleted over IMAP" in page
+    assert "POP3 downloaded it" not in page
 
 
 def test_doing_nothing_leaves_both_messages_on_the_server_and_scores_zero(

@@ -15,6 +15,7 @@ from collections.abc import Iterable
 class MessageState:
     present: bool
     seen: bool = False
+    removed_by: str = ""  # for a message gone: "pop3" or "imap" when the server knows
 
 
 GONE = MessageState(present=False)
@@ -25,7 +26,7 @@ class PopImapVerdict:
     """The grade and, for each message, a finding code and what a second device sees."""
 
     grade: float
-    first: str  # gone, kept_seen, kept_unseen
+    first: str  # gone, deleted_imap, kept_seen, kept_unseen
     second: str  # seen, unseen, gone
     setup_missing: bool  # neither message is on the server: nothing to grade
 
@@ -49,6 +50,14 @@ def states_from_subjects(
     return states[0], states[1]
 
 
+def with_removals(state: MessageState, subject_marker: str, removals) -> MessageState:
+    """Return a gone message's state with the protocol that removed it, from the store's log."""
+    if state.present:
+        return state
+    by = [r.get("by", "") for r in removals if subject_marker in r.get("subject", "")]
+    return dataclasses.replace(state, removed_by=by[-1]) if by else state
+
+
 def grade_pop_vs_imap(
     first: MessageState, second: MessageState, *, delivered: bool = False
 ) -> PopImapVerdict:
@@ -59,7 +68,11 @@ def grade_pop_vs_imap(
     """
     if not first.present and not second.present and not delivered:
         return PopImapVerdict(0.0, "gone", "gone", setup_missing=True)
-    first_code = "gone" if not first.present else ("kept_seen" if first.seen else "kept_unseen")
+    if not first.present:
+        # The embedded server knows who removed it: deleting over IMAP is not what was asked.
+        first_code = "deleted_imap" if first.removed_by == "imap" else "gone"
+    else:
+        first_code = "kept_seen" if first.seen else "kept_unseen"
     second_code = "gone" if not second.present else ("seen" if second.seen else "unseen")
     grade = 0.5 * (first_code == "gone") + 0.5 * (second_code == "seen")
     return PopImapVerdict(grade, first_code, second_code, setup_missing=False)

@@ -5,13 +5,20 @@ bottom up they tell its path: the MUA hands it to the MSA (authenticated
 submission, ESMTPA/ESMTPSA in RFC 3848 words), MTAs relay it, and the MDA files
 it in the mailbox (LMTP or a local delivery). The parsing tolerates what
 Postfix, Exim, Dovecot and Exchange write, comments nested in comments included.
+
+Anyone can write a Received: header: a client may put one claiming "with ESMTPSA" in the
+message it hands to a relay. So the grade trusts only the headers the lab's own hosts
+stamped, from the top of the message down to the hop where the message entered the lab;
+whatever lies below was written before the lab saw the message, and is shown as such.
+The embedded lab does better still: its server records how each message came in, and the
+grade reads that record (grade_origin), not the headers at all.
 """
 
 import base64
 import dataclasses
 import ipaddress
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 _COMMENT = re.compile(r"\(([^()]*)\)")
 _FROM = re.compile(r"^\s*from\s+(\S+)", re.IGNORECASE)
@@ -30,7 +37,8 @@ class Hop:
 
     Roles: "submission" (MUA → MSA, authenticated), "unauthenticated" (a client
     handed the message over without logging in, as to a port-25 relay), "relay"
-    (MTA → MTA) and "delivery" (→ MDA, into the mailbox).
+    (MTA → MTA), "delivery" (→ MDA, into the mailbox) and "untrusted" (a header
+    written before the message reached the lab: nobody can vouch for it).
     """
 
     number: int
@@ -108,12 +116,55 @@ def parse_received(value: str, number: int = 1) -> Hop:
     )
 
 
-def hops_from_received(received: Sequence[str]) -> list[Hop]:
-    """Return the hops of a message, oldest first, from its Received: headers (newest first)."""
+def _host(name: str) -> str:
+    return name.strip("[]").rstrip(".").lower()
+
+
+def is_lab_host(name: str, lab_hosts: Iterable[str]) -> bool:
+    """Return whether a Received: ``by`` name is one of the lab's hosts (or under its domain)."""
+    name = _host(name)
+    return bool(name) and any(
+        name == host or name.endswith("." + host) for host in map(_host, lab_hosts) if host
+    )
+
+
+def trusted_count(received: Sequence[str], lab_hosts: Iterable[str]) -> int:
+    """Return how many Received: headers, from the top (newest), the lab itself wrote.
+
+    The topmost header is the mailbox server's own (nothing can be written above it), so its
+    ``by`` name joins the lab's hosts. The walk stops after the first hop that is not a
+    delivery: that is where the message entered the lab, and what lies below came with it.
+    """
+    hosts = list(lab_hosts)
+    if received:
+        hosts.append(parse_received(received[0]).by_host)
+    count = 0
+    for value in received:
+        hop = parse_received(value)
+        if not is_lab_host(hop.by_host, hosts):
+            break
+        count += 1
+        if hop.protocol.upper() not in _DELIVERY:
+            break
+    return count
+
+
+def hops_from_received(
+    received: Sequence[str], lab_hosts: Iterable[str] | None = None
+) -> list[Hop]:
+    """Return the hops of a message, oldest first, from its Received: headers (newest first).
+
+    With ``lab_hosts``, only the headers the lab wrote are read for what they say; the older
+    ones get the role "untrusted". Without, every header is taken at its word (to describe
+    a path, never to grade one).
+    """
+    trusted = len(received) if lab_hosts is None else trusted_count(received, lab_hosts)
+    oldest_trusted = len(received) - trusted + 1
     hops = []
     for number, value in enumerate(reversed(received), start=1):
         hop = parse_received(value, number)
-        hops.append(dataclasses.replace(hop, role=_role(hop, first=number == 1)))
+        role = "untrusted" if number < oldest_trusted else _role(hop, number == oldest_trusted)
+        hops.append(dataclasses.replace(hop, role=role))
     return hops
 
 
@@ -128,15 +179,46 @@ def _role(hop: Hop, first: bool) -> str:
     return "relay"
 
 
-def grade_send_fetch(found: Sequence[Sequence[str]]) -> SendVerdict:
+def grade_send_fetch(found: Sequence[Sequence[str]], *, lab_hosts: Iterable[str]) -> SendVerdict:
     """Grade exercise 2 from the Received: headers of each message found (newest last).
 
-    Full marks when the newest message came in by authenticated submission;
-    half when it arrived another way (through the relay, without logging in).
+    Full marks when the newest message entered the lab by authenticated submission, as
+    the lab's own headers tell; half when it arrived another way (through the relay,
+    without logging in), whatever headers the client wrote itself.
     """
     if not found:
         return SendVerdict(0.0, "not_found")
-    hops = tuple(hops_from_received(found[-1]))
-    if hops and hops[0].role == "submission":
+    hops = tuple(hops_from_received(found[-1], lab_hosts))
+    entry = next((hop for hop in hops if hop.role != "untrusted"), None)
+    if entry is not None and entry.role == "submission":
         return SendVerdict(1.0, "submitted", hops)
     return SendVerdict(0.5, "not_submitted", hops)
+
+
+SUBMISSION_ROLES = ("submission", "submissions")
+
+
+def grade_origin(
+    origin: dict | None,
+    mailbox_name: str,
+    received: Sequence[str] = (),
+    *,
+    lab_hosts: Iterable[str] = (),
+) -> SendVerdict:
+    """Grade exercise 2 from what the embedded lab's server recorded when the message came in.
+
+    Full marks only for a message the trainee submitted themselves: SMTP on a submission
+    port, logged in as their own mailbox. The hops are shown for reading, not graded.
+    """
+    hops = tuple(hops_from_received(received, lab_hosts))
+    origin = origin or {}
+    if origin.get("protocol") == "imap":
+        return SendVerdict(0.5, "appended", hops)
+    submitted = (
+        origin.get("protocol") == "smtp"
+        and origin.get("role") in SUBMISSION_ROLES
+        and origin.get("login") == mailbox_name
+    )
+    return SendVerdict(
+        1.0 if submitted else 0.5, "submitted" if submitted else "not_submitted", hops
+    )

@@ -90,6 +90,11 @@ class Dialogue:
         self.result.capabilities_before = caps
         if caps.starttls:
             self.result.upgrade = Upgrade.NOT_TRIED
+            # SMTP is asked directly (_mail_before_tls); POP3 and IMAP say it in their lists.
+            if self.result.protocol == Protocol.IMAP:
+                self.result.tls_required = caps.login_disabled and not caps.auth
+            elif self.result.protocol == Protocol.POP3:
+                self.result.tls_required = "USER" not in caps.keywords and not caps.auth
 
     async def upgrade(self) -> None:
         """Run the TLS handshake after the server accepted STARTTLS/STLS."""
@@ -155,8 +160,15 @@ async def _greeting(dialogue: Dialogue, nudge: bool) -> list[str]:
         lines = await conn.read_reply(
             _greeting_complete, dialogue.deadline.remaining(), dialogue.status
         )
-    finally:
+    except BaseException:
         _identify(result, conn.last_reply)
+        if conn.last_reply and result.protocol != Protocol.OTHER:
+            # An unterminated, endless or enormous banner: it started like a mail server
+            # but never finished its greeting, so it is not graded as one.
+            result.protocol = Protocol.UNKNOWN
+            result.error = "misbehaving"
+        raise
+    _identify(result, lines)
     return lines
 
 
@@ -186,6 +198,7 @@ async def _smtp(dialogue: Dialogue, greeting: list[str]) -> None:
     caps = await _ehlo(dialogue)
     dialogue.set_caps(caps)
     if caps.starttls and not dialogue.conn.tls:
+        dialogue.result.tls_required = await _mail_before_tls(dialogue)
         reply = await dialogue.command("STARTTLS", _smtp_done)
         answer = classify.smtp_line(reply[-1])
         if answer and answer.code == 220:
@@ -194,6 +207,21 @@ async def _smtp(dialogue: Dialogue, greeting: list[str]) -> None:
         else:
             dialogue.result.upgrade = Upgrade.REFUSED
     await dialogue.goodbye("QUIT", _smtp_done)
+
+
+async def _mail_before_tls(dialogue: Dialogue) -> bool | None:
+    """Try MAIL FROM:<> in clear text: 530 means TLS is required, 250 that it is optional.
+
+    Nothing is sent after it but RSET: no recipient, no message.
+    """
+    reply = await dialogue.command("MAIL FROM:<>", _smtp_done)
+    answer = classify.smtp_line(reply[-1])
+    if answer is None:
+        return None
+    if answer.code == 250:
+        await dialogue.command("RSET", _smtp_done)
+        return False
+    return True if answer.code == 530 else None
 
 
 async def _ehlo(dialogue: Dialogue) -> Capabilities:
@@ -281,7 +309,12 @@ def _record_error(dialogue: Dialogue, exc: BaseException) -> bool:
     else:
         transcript.note(code)
     result.error = result.error or code
-    if result.protocol == Protocol.UNKNOWN and code in ("timeout", "closed", "reset"):
+    misbehaving = result.error == "misbehaving"
+    if (
+        result.protocol == Protocol.UNKNOWN
+        and code in ("timeout", "closed", "reset")
+        and not misbehaving
+    ):
         result.state = PortState.NO_GREETING
     return code in ("timeout", "too_long")
 

@@ -1,10 +1,11 @@
 """Open a port and find out whether it talks in clear text or expects TLS first.
 
-The port number only decides which attempt starts first. A clear-text server
-speaks first (SMTP, POP3 and IMAP all greet), a TLS server waits for our
-ClientHello. So the clear connection waits a moment; if nothing comes, a TLS
-attempt starts on a second connection while the first keeps listening, and
-whichever is conclusive wins:
+The port's role (or, without a hint, its number) only decides which attempt
+starts first. A clear-text server speaks first (SMTP, POP3 and IMAP all greet),
+a TLS server waits for our ClientHello. So the clear connection waits a moment
+(the full clear-text wait on a port said to be clear text, a short head start
+on a port nobody described); if nothing comes, a TLS attempt starts on a second
+connection while the first keeps listening, and whichever is conclusive wins:
 
 - bytes on the clear connection: a clear-text server (even a slow one);
 - a completed handshake: implicit TLS;
@@ -70,7 +71,8 @@ async def open_port(
     if tls_first is None:
         tls_first = target.port in IMPLICIT_TLS_PORTS
     race = _Race(target, address, transcript, timing, deadline, context)
-    return await race.run(conn, tls_first)
+    head_start = timing.clear_wait if target.implicit_tls is not None else timing.unhinted_wait
+    return await race.run(conn, tls_first, head_start)
 
 
 class _Race:
@@ -90,7 +92,8 @@ class _Race:
         self.not_tls = asyncio.Event()  # the TLS attempt got clear text back
         self.not_tls_after = 0.0  # how long the server took to send that clear text
 
-    async def run(self, conn: Conn, tls_first: bool) -> Opening:
+    async def run(self, conn: Conn, tls_first: bool, head_start: float) -> Opening:
+        self.head_start = head_start
         self.conns.append(conn)
         first, second = (self._tls, self._clear) if tls_first else (self._clear, self._tls)
         tasks = {asyncio.create_task(first(conn)), asyncio.create_task(self._second(second))}
@@ -116,7 +119,7 @@ class _Race:
 
     async def _second(self, attempt) -> _Outcome:
         try:
-            async with asyncio.timeout(self.timing.clear_wait):
+            async with asyncio.timeout(self.head_start):
                 await self.go.wait()
         except TimeoutError:
             pass

@@ -39,7 +39,10 @@ SMTP_CODES = {
     550: _("Refused: mailbox unavailable, unknown user or relaying denied."),
     551: _("User not local: the server will not forward the message."),
     552: _("Message too big for the mailbox or the server's SIZE limit."),
-    553: _("Mailbox name not allowed (bad address syntax)."),
+    553: _(
+        "Mailbox name not allowed: bad address syntax, or (5.7.1) a sender address the "
+        "logged-in user does not own."
+    ),
     554: _("Transaction failed, or the server refuses this connection."),
     555: _("MAIL FROM or RCPT TO parameters not recognised."),
     556: _("The domain does not accept mail."),
@@ -72,6 +75,10 @@ ERRORS = {
     "timeout": _("The server did not answer completely in time."),
     "deadline": _("The check of this port took too long and was stopped."),
     "too_long": _("The reply was too long; reading stopped."),
+    "misbehaving": _(
+        "Unknown / misbehaving: the server started a banner but never finished a greeting "
+        "(unterminated, endless or enormous), so the site does not say which protocol it is."
+    ),
     "closed": _("The server closed the connection."),
     "reset": _("The server reset the connection in the middle of the dialogue."),
     "not_tls": _("Something answers on this port but neither greets nor speaks TLS."),
@@ -109,6 +116,11 @@ SECURITY = {
     Security.STARTTLS: _("STARTTLS offered"),
     Security.IMPLICIT_TLS: _("TLS from the start (implicit TLS)"),
     Security.UNKNOWN: _("unknown"),
+}
+
+TLS_REQUIRED = {
+    True: _("required: nothing is accepted before TLS (530, LOGINDISABLED)"),
+    False: _("optional: the server also accepts mail or logins in clear text"),
 }
 
 UPGRADES = {

@@ -118,6 +118,9 @@ class PortResult:
     tls: TlsInfo | None = None
     capabilities_before: Capabilities | None = None
     capabilities_after: Capabilities | None = None
+    # With STARTTLS offered: must the client use it? True (SMTP 530 to MAIL FROM before TLS,
+    # IMAP LOGINDISABLED, POP3 without USER/SASL before TLS), False, None when not known.
+    tls_required: bool | None = None
     error: str = ""  # reason code; see replycodes.explain_error
     error_detail: str = ""
     elapsed: float = 0.0

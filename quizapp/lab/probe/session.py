@@ -59,11 +59,17 @@ class Timing:
     per_port: float = 5.0
     step: float = 2.5
     clear_wait: float = 1.5
+    # With no hint of the port's role, TLS starts after this head start of the clear-text
+    # attempt (the race), not after the full wait: an unknown implicit-TLS port would
+    # otherwise cost clear_wait. A hinted clear-text port keeps the full wait, since
+    # talking before the greeting is what postscreen-style guards punish.
+    unhinted_wait: float = 0.25
 
     @classmethod
     def for_port(cls, per_port: float, step: float | None = None) -> "Timing":
         """Derive the step and clear-text waits from the per-port budget."""
-        return cls(per_port, step or per_port / 2, min(1.5, per_port * 0.3))
+        clear = min(1.5, per_port * 0.3)
+        return cls(per_port, step or per_port / 2, clear, min(0.25, clear))
 
 
 class Deadline:

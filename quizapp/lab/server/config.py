@@ -38,6 +38,7 @@ DEFAULT_HOST = "127.0.0.1"
 DEFAULT_DOMAIN = "lab.facteur.test"
 DEFAULT_DATA_DIR = Path("var/lab")
 MAX_MESSAGE_SIZE = 10 * 1024 * 1024
+LOGIN_FAILURE_DELAY = 2.0  # seconds before answering a failed login (Dovecot's default)
 
 
 def _default_ports() -> dict[str, int]:
@@ -53,6 +54,7 @@ class LabServerConfig:
     domain: str = DEFAULT_DOMAIN
     ports: dict[str, int] = field(default_factory=_default_ports)
     max_message_size: int = MAX_MESSAGE_SIZE
+    login_failure_delay: float = LOGIN_FAILURE_DELAY
 
     @property
     def hostname(self) -> str:
@@ -86,6 +88,12 @@ def add_arguments(
         help="where mailboxes, accounts and the certificate are kept",
     )
     parser.add_argument("--domain", default=domain_default, help="the lab's mail domain")
+    parser.add_argument(
+        "--login-failure-delay",
+        type=float,
+        default=LOGIN_FAILURE_DELAY,
+        help="seconds each failed login waits before its answer",
+    )
     for role in ROLES:
         parser.add_argument(
             f"--{role.key}-port",
@@ -108,6 +116,7 @@ def config_from_options(options: dict[str, Any]) -> LabServerConfig:
         data_dir=Path(options["data_dir"]),
         domain=options["domain"].strip().lower(),
         ports=ports,
+        login_failure_delay=float(options.get("login_failure_delay", LOGIN_FAILURE_DELAY)),
     )
 
 

@@ -10,6 +10,7 @@ import email.utils
 import ipaddress
 import re
 import secrets
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -76,6 +77,19 @@ class SmtpSession:
     peer_ip: str
     tls: tuple[str, str] | None
     login: str | None
+    role: str = ""  # the port role (config.ROLES key) the message came in on
+
+    def origin(self, now: float | None = None) -> dict:
+        """Return how the message came in, as the store records it beside the message."""
+        return {
+            "protocol": "smtp",
+            "role": self.role,
+            "tls": self.tls[0] if self.tls else "",
+            "login": self.login or "",
+            "peer": self.peer_ip,
+            "helo": self.helo,
+            "at": time.time() if now is None else now,
+        }
 
     @property
     def with_protocol(self) -> str:

@@ -216,16 +216,35 @@ class InboxView:
             self.flags.update(self.mailstore.store_flags(self.name, targets, [SEEN], 1))
 
     def addMessage(self, message, flags, date=None) -> defer.Deferred:
-        if not self.writeable:
-            raise imap4.ReadOnlyMailbox()
-        uid = self.mailstore.deliver(self.name, to_crlf(message.read()), flags)
-        self.uids.append(uid)
-        self.flags[uid] = frozenset(flags)
-        return defer.succeed(uid)
+        """Add a message (Twisted's IMailbox); the lab's APPEND calls ``append`` instead."""
+        return defer.succeed(self.append(to_crlf(message.read()), flags))
+
+    def append(
+        self, raw: bytes, flags, arrived: float | None = None, origin: dict | None = None
+    ) -> int:
+        """File a message in this mailbox and return its UID; the session sees it at refresh."""
+        return self.mailstore.deliver(self.name, raw, flags, arrived=arrived, origin=origin)
+
+    def copy_to(
+        self, target: "InboxView", messages: imap4.MessageSet, uid: bool
+    ) -> list[tuple[int, int]]:
+        """Copy messages to another mailbox (flags and arrival kept); return (old, new) UIDs."""
+        pairs = []
+        known = self.mailstore.state(self.name).by_uid()
+        for _seq, message in self.fetch(messages, uid):
+            origin = known[message.uid].origin if message.uid in known else None
+            new = target.append(message.raw, message.flags, message.arrived, origin)
+            pairs.append((message.uid, new))
+        return pairs
 
     def expunge(self) -> list[int]:
         if not self.writeable:
             raise imap4.ReadOnlyMailbox()
-        doomed = [uid for uid in self.uids if DELETED in self.flags[uid]]
-        self.mailstore.remove(self.name, doomed)
+        return self.expunge_uids([uid for uid in self.uids if DELETED in self.flags[uid]])
+
+    def expunge_uids(self, uids) -> list[int]:
+        """Remove these messages for good; return the sequence numbers to report, highest first."""
+        if not self.writeable:
+            raise imap4.ReadOnlyMailbox()
+        self.mailstore.remove(self.name, list(uids), by="imap")
         return self._drop_vanished(set(self.mailstore.state(self.name).by_uid()))

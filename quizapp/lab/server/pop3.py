@@ -8,7 +8,8 @@ What differs from Twisted's stock server, and why:
 - messages marked by DELE disappear from STAT/LIST/UIDL at once and from the store at QUIT
   (RFC 1939's UPDATE state); a connection lost without QUIT deletes nothing;
 - SASL PLAIN works, with or without an initial response (Twisted's only knows CRAM-style);
-- no APOP (it needs clear-text passwords on the server), no RPOP, no LAST (gone since RFC 1939).
+- no APOP (it needs clear-text passwords on the server), no RPOP, no LAST (gone since RFC 1939);
+- a failed login is answered after a delay, and the third one closes the connection.
 """
 
 import io
@@ -20,7 +21,12 @@ from twisted.mail._except import POP3Error
 from zope.interface import implementer
 
 from quizapp.lab.server.auth import decode_sasl_plain
-from quizapp.lab.server.guard import OneLineAtATime, has_pending_input
+from quizapp.lab.server.guard import (
+    LOGIN_FAILURE_DELAY,
+    BrakedPortal,
+    OneLineAtATime,
+    has_pending_input,
+)
 from quizapp.lab.server.store import MailStore, UnknownMessage
 
 PLAINTEXT_REFUSED = (
@@ -78,7 +84,7 @@ class Pop3Mailbox:
     def sync(self) -> None:
         """Remove the messages marked for deletion (called at QUIT only)."""
         if self.deleted:
-            self.store.remove(self.name, [self.messages[i].uid for i in self.deleted])
+            self.store.remove(self.name, [self.messages[i].uid for i in self.deleted], by="pop3")
             self.deleted.clear()
 
 
@@ -93,7 +99,7 @@ class LabPOP3(OneLineAtATime, pop3.POP3):
 
     def __init__(self, factory: "Pop3Factory") -> None:
         self.factory = factory
-        self.portal = factory.portal
+        self.portal = BrakedPortal(factory.portal, self, factory.login_delay)
         self.implicit_tls = factory.implicit_tls
         self.startedTLS = False
 
@@ -188,6 +194,9 @@ class LabPOP3(OneLineAtATime, pop3.POP3):
         failure.trap(error.LoginDenied, error.LoginFailed)
         self.failResponse(b"[AUTH] Authentication failed.")
 
+    def too_many_failures(self) -> None:
+        self.transport.loseConnection()  # after the -ERR: POP3 has no unsolicited reply
+
     def do_STAT(self) -> None:
         live = self.mbox.live()
         self.successResponse(b"%d %d" % (len(live), sum(size for _, size, _ in live)))
@@ -247,10 +256,17 @@ class Pop3Factory(protocol.ServerFactory):
 
     noisy = False
 
-    def __init__(self, portal, tls_options, implicit_tls: bool) -> None:
+    def __init__(
+        self,
+        portal,
+        tls_options,
+        implicit_tls: bool,
+        login_delay: float = LOGIN_FAILURE_DELAY,
+    ) -> None:
         self.portal = portal
         self.tls_options = None if implicit_tls else tls_options
         self.implicit_tls = implicit_tls
+        self.login_delay = login_delay
 
     def buildProtocol(self, addr) -> LabPOP3:
         return LabPOP3(self)

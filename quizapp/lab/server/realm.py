@@ -9,7 +9,7 @@ from zope.interface import implementer
 
 from quizapp.lab.server.accounts import AccountBook
 from quizapp.lab.server.auth import MailboxChecker
-from quizapp.lab.server.imap import LabAccount
+from quizapp.lab.server.imap_account import LabAccount
 from quizapp.lab.server.pop3 import Pop3Mailbox
 from quizapp.lab.server.smtp import Delivery
 from quizapp.lab.server.store import MailStore

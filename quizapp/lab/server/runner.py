@@ -6,6 +6,7 @@ from typing import TextIO
 from twisted.application import internet, service
 from twisted.logger import globalLogBeginner, textFileLogObserver
 
+from quizapp.lab.faults.server import FaultEndpoints
 from quizapp.lab.server.accounts import AccountBook
 from quizapp.lab.server.config import ROLE_BY_KEY, LabServerConfig, describe_ports
 from quizapp.lab.server.imap import ImapFactory
@@ -24,14 +25,16 @@ def build_factories(config: LabServerConfig, tls_options) -> dict:
     accounts = AccountBook(config.data_dir)
     delivery = Delivery(store, accounts, config.domain, config.hostname, config.max_message_size)
     portal = build_portal(store, accounts, delivery)
+    delay = config.login_failure_delay
+    size = config.max_message_size
     return {
-        "smtp": SmtpFactory(RELAY, delivery, portal, tls_options),
-        "submission": SmtpFactory(SUBMISSION, delivery, portal, tls_options),
-        "submissions": SmtpFactory(SUBMISSIONS, delivery, portal, tls_options),
-        "pop3": Pop3Factory(portal, tls_options, implicit_tls=False),
-        "pop3s": Pop3Factory(portal, tls_options, implicit_tls=True),
-        "imap": ImapFactory(portal, tls_options, False, config.max_message_size),
-        "imaps": ImapFactory(portal, tls_options, True, config.max_message_size),
+        "smtp": SmtpFactory(RELAY, delivery, portal, tls_options, delay),
+        "submission": SmtpFactory(SUBMISSION, delivery, portal, tls_options, delay),
+        "submissions": SmtpFactory(SUBMISSIONS, delivery, portal, tls_options, delay),
+        "pop3": Pop3Factory(portal, tls_options, implicit_tls=False, login_delay=delay),
+        "pop3s": Pop3Factory(portal, tls_options, implicit_tls=True, login_delay=delay),
+        "imap": ImapFactory(portal, tls_options, False, size, login_delay=delay),
+        "imaps": ImapFactory(portal, tls_options, True, size, login_delay=delay),
     }
 
 
@@ -48,6 +51,8 @@ def build_services(config: LabServerConfig) -> service.MultiService:
             child = internet.TCPServer(port, factory, interface=config.host)
         child.setName(key)
         child.setServiceParent(parent)
+    # Exercise 4's per-trainee faulty endpoints, opened as the site asks (faults.json).
+    FaultEndpoints(config, tls_options).setServiceParent(parent)
     return parent
 
 

@@ -4,6 +4,14 @@
   offers STARTTLS, offers no AUTH (a port-25 MTA talks to other servers, not to users);
 - submission: STARTTLS first, then AUTH (PLAIN/LOGIN), then mail; 530 otherwise;
 - submissions: the same over implicit TLS.
+
+On every port, what a conformant server does: NOOP, VRFY (252, never a user list), SIZE judged
+at MAIL FROM (RFC 1870), PIPELINING, ENHANCEDSTATUSCODES on every reply, 8BITMIME, SMTPUTF8, a
+line flood closes the connection, failed logins are slowed then cut off, and after AUTH the
+envelope sender must be the user's own address (553 5.7.1), as a real MSA requires.
+
+Each accepted message is filed with its ``origin`` (port role, TLS, login, client address,
+time): the grade of exercise 2 reads that, never the headers a client could have written.
 """
 
 from collections.abc import Callable
@@ -17,19 +25,25 @@ from zope.interface import implementer
 
 from quizapp.lab.server.accounts import AccountBook
 from quizapp.lab.server.auth import AUTH_MECHANISMS
-from quizapp.lab.server.guard import OneLineAtATime, has_pending_input
+from quizapp.lab.server.guard import (
+    LOGIN_FAILURE_DELAY,
+    BrakedPortal,
+    OneLineAtATime,
+    has_pending_input,
+)
 from quizapp.lab.server.headers import SmtpSession, printable, stamp
+from quizapp.lab.server.smtp_replies import (
+    SmtpReply,
+    check_mail_parameters,
+    check_rcpt,
+    check_sender_owned,
+    parse_path,
+    with_enhanced_code,
+)
 from quizapp.lab.server.store import NAME_RE, MailStore
 from quizapp.lab.server.tls import tls_details
 
-
-class Refusal(Exception):
-    """A recipient the server will not take, with the reply a real MTA would give."""
-
-    def __init__(self, code: int, text: str) -> None:
-        super().__init__(text)
-        self.code = code
-        self.text = text
+Refusal = SmtpReply  # the name the recipient rules were written with
 
 
 def route_recipient(
@@ -69,7 +83,7 @@ class IncomingMessage:
     def eomReceived(self) -> defer.Deferred:
         body = b"\r\n".join(self.lines) + b"\r\n"
         message = stamp(body, self.session, self.sender, self.recipient, self.delivery.hostname)
-        self.delivery.store.deliver(self.name, message)
+        self.delivery.store.deliver(self.name, message, origin=self.session.origin())
         self.lines = []
         return defer.succeed(None)
 
@@ -100,13 +114,15 @@ class Delivery:
     def validateTo(self, user: smtp.User) -> Callable[[], IncomingMessage]:
         address = str(user.dest)
         try:
-            name = route_recipient(
-                address, self.domain, self.accounts.exists, self.login is not None
-            )
+            return self.accept(address, str(user.orig), user.protocol.session_info())
         except Refusal as refusal:
             raise smtp.SMTPBadRcpt(address, refusal.code, refusal.text) from None
-        session = user.protocol.session_info()
-        sender = str(user.orig)
+
+    def accept(
+        self, address: str, sender: str, session: SmtpSession
+    ) -> Callable[[], IncomingMessage]:
+        """Return what builds the message for ``address``, or raise Refusal."""
+        name = route_recipient(address, self.domain, self.accounts.exists, self.login is not None)
         return lambda: IncomingMessage(self, name, address, sender, session)
 
 
@@ -116,11 +132,19 @@ class SmtpRole:
 
     requires_auth: bool
     implicit_tls: bool
+    key: str = ""  # the role key of config.ROLES, recorded with each message
 
 
-RELAY = SmtpRole(requires_auth=False, implicit_tls=False)
-SUBMISSION = SmtpRole(requires_auth=True, implicit_tls=False)
-SUBMISSIONS = SmtpRole(requires_auth=True, implicit_tls=True)
+RELAY = SmtpRole(requires_auth=False, implicit_tls=False, key="smtp")
+SUBMISSION = SmtpRole(requires_auth=True, implicit_tls=False, key="submission")
+SUBMISSIONS = SmtpRole(requires_auth=True, implicit_tls=True, key="submissions")
+
+
+class _Sender(str):
+    """The envelope sender as Twisted's DATA code expects it (a true value, even for <>)."""
+
+    def __bool__(self) -> bool:
+        return True
 
 
 class LabESMTP(OneLineAtATime, smtp.ESMTP):
@@ -137,7 +161,9 @@ class LabESMTP(OneLineAtATime, smtp.ESMTP):
         self.factory = factory
         self.role = role
         self.host = factory.delivery_template.hostname
-        self.portal = factory.portal
+        self.portal = BrakedPortal(factory.portal, self, factory.login_delay)
+        self._plain_reply = False
+        self._smtputf8 = False
         if not role.requires_auth:
             self.delivery = factory.delivery_template
 
@@ -148,10 +174,58 @@ class LabESMTP(OneLineAtATime, smtp.ESMTP):
     def greeting(self) -> bytes:
         return self.host + b" ESMTP Facteur lab"
 
+    def connectionMade(self) -> None:
+        self._plain_reply = True  # the greeting carries no enhanced code
+        super().connectionMade()
+        self._plain_reply = False
+
+    def sendCode(self, code: int, message: bytes = b"") -> None:
+        if not self._plain_reply:
+            message = with_enhanced_code(code, message)
+        super().sendCode(code, message)
+
+    def do_EHLO(self, rest: bytes) -> None:
+        self._plain_reply = True
+        try:
+            super().do_EHLO(rest)
+        finally:
+            self._plain_reply = False
+
+    def do_HELO(self, rest: bytes) -> None:
+        self._plain_reply = True
+        try:
+            super().do_HELO(rest)
+        finally:
+            self._plain_reply = False
+
+    def do_NOOP(self, rest: bytes) -> None:
+        self.sendCode(250, b"2.0.0 Ok")
+
+    def do_VRFY(self, rest: bytes) -> None:
+        # RFC 5321 3.5.3: 252 when the server will not say whether a user exists.
+        self.sendCode(252, b"2.0.0 Cannot VRFY user, but will accept message and attempt delivery")
+
+    def do_EXPN(self, rest: bytes) -> None:
+        self.sendCode(502, b"5.5.1 EXPN is not available")
+
+    def do_HELP(self, rest: bytes) -> None:
+        self.sendCode(214, b"2.0.0 See RFC 5321; commands: EHLO MAIL RCPT DATA RSET NOOP QUIT")
+
+    def do_QUIT(self, rest: bytes) -> None:
+        self.sendCode(221, b"2.0.0 Bye")
+        self.transport.loseConnection()
+
+    def lineLengthExceeded(self, line: bytes) -> None:
+        self.sendCode(421, b"4.7.0 " + self.host + b" Error: line too long, closing connection")
+        self.transport.loseConnection()
+
     def extensions(self) -> dict[bytes, list[bytes] | None]:
         ext: dict[bytes, list[bytes] | None] = {
             b"SIZE": [b"%d" % self.factory.delivery_template.max_size],
+            b"PIPELINING": None,
+            b"ENHANCEDSTATUSCODES": None,
             b"8BITMIME": None,
+            b"SMTPUTF8": None,
         }
         if self.canStartTLS and not self.secure:
             ext[b"STARTTLS"] = None
@@ -180,13 +254,51 @@ class LabESMTP(OneLineAtATime, smtp.ESMTP):
         else:
             super().ext_AUTH(rest)
 
+    def too_many_failures(self) -> None:
+        self.sendCode(421, b"4.7.0 Too many failed logins, closing connection")
+        self.transport.loseConnection()
+
     def do_MAIL(self, rest: bytes) -> None:
         if self.role.requires_auth and not self.secure:
             self.sendCode(530, b"5.7.0 Must issue a STARTTLS command first")
         elif self.role.requires_auth and not self.authenticated:
             self.sendCode(530, b"5.7.0 Authentication required")
+        elif self._from is not None:
+            self.sendCode(503, b"5.5.1 Error: nested MAIL command")
         else:
-            super().do_MAIL(rest)
+            try:
+                path = parse_path(rest, "FROM")
+                check_mail_parameters(path, self.factory.delivery_template.max_size)
+                if self.role.requires_auth:
+                    login = self.delivery.login
+                    check_sender_owned(path.address, login, self.delivery.domain)
+            except SmtpReply as reply:
+                self.sendCode(reply.code, reply.text.encode())
+                return
+            self._to = []
+            self._from = _Sender(path.address)
+            self._smtputf8 = "SMTPUTF8" in path.parameters
+            self.sendCode(250, b"2.1.0 Ok")
+
+    def do_RCPT(self, rest: bytes) -> None:
+        if not self._from:
+            self.sendCode(503, b"5.5.1 Error: need MAIL command")
+            return
+        try:
+            path = parse_path(rest, "TO")
+            check_rcpt(path, self._smtputf8)
+            build = self.delivery.accept(path.address, str(self._from), self.session_info())
+        except SmtpReply as reply:
+            self.sendCode(reply.code, reply.text.encode())
+            return
+        self._to.append((path.address, build))
+        self.sendCode(250, b"2.1.5 Ok")
+
+    def do_DATA(self, rest: bytes) -> None:
+        if self._from is not None and not self._to:
+            self.sendCode(554, b"5.5.1 Error: no valid recipients")
+        else:
+            super().do_DATA(rest)
 
     def do_RSET(self, rest: bytes) -> None:
         self._from = None
@@ -198,13 +310,14 @@ class LabESMTP(OneLineAtATime, smtp.ESMTP):
         self.transport.loseConnection()
 
     def session_info(self) -> SmtpSession:
-        """Return what a Received: header says about this client."""
+        """Return what the server knows of this client, for Received: and the message's origin."""
         helo = self._helo[0] if self._helo else None
         return SmtpSession(
             helo=printable(helo),
             peer_ip=self.transport.getPeer().host,
             tls=tls_details(self.transport) if self.secure else None,
             login=getattr(self.delivery, "login", None) if self.authenticated else None,
+            role=self.role.key,
         )
 
 
@@ -213,11 +326,19 @@ class SmtpFactory(protocol.ServerFactory):
 
     noisy = False
 
-    def __init__(self, role: SmtpRole, delivery_template: Delivery, portal: Portal, tls_options):
+    def __init__(
+        self,
+        role: SmtpRole,
+        delivery_template: Delivery,
+        portal: Portal,
+        tls_options,
+        login_delay: float = LOGIN_FAILURE_DELAY,
+    ):
         self.role = role
         self.delivery_template = delivery_template
         self.portal = portal
         self.tls_options = tls_options
+        self.login_delay = login_delay
 
     def buildProtocol(self, addr) -> LabESMTP:
         return LabESMTP(self)

@@ -11,19 +11,26 @@ hence the ``flock`` around every read-modify-write: two processes can never both
 or both rewrite the index from stale data.
 """
 
+import email.parser
+import email.policy
 import fcntl
 import json
 import os
 import re
+import shutil
 import tempfile
 import time
+import urllib.parse
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 NAME_RE = re.compile(r"^[a-z0-9](?:[a-z0-9._-]{0,62}[a-z0-9])?$")
 
+MAX_FOLDERS = 40
+MAX_FOLDER_NAME = 120
+REMOVALS_KEPT = 20
 SEEN = "\\Seen"
 DELETED = "\\Deleted"
 SYSTEM_FLAGS = ("\\Seen", "\\Answered", "\\Flagged", "\\Deleted", "\\Draft")
@@ -33,6 +40,10 @@ class UnknownMessage(LookupError):
     """The message is not (or no longer) in the mailbox."""
 
 
+class FolderError(ValueError):
+    """A folder cannot be created, renamed or deleted; the text says why, for IMAP's NO."""
+
+
 def check_name(name: str) -> str:
     """Return ``name`` if it can be a mailbox (and a directory) name, else raise ValueError."""
     if not NAME_RE.match(name):
@@ -40,14 +51,38 @@ def check_name(name: str) -> str:
     return name
 
 
+def check_folder(folder: str) -> str:
+    """Return ``folder`` if it can name a folder (``Sent``, ``Archives/2026``), else raise."""
+    parts = folder.split("/")
+    if (
+        not folder
+        or len(folder) > MAX_FOLDER_NAME
+        or any(part in ("", ".", "..") for part in parts)
+        or any(ord(c) < 32 or c == "\x7f" for c in folder)
+        or parts[0].upper() == "INBOX"
+    ):
+        raise FolderError(f"invalid folder name: {folder!r}")
+    return folder
+
+
+def folder_key(name: str, folder: str | None) -> str:
+    """Return the store key of a trainee's folder: ``alice`` for INBOX, ``alice/Sent``."""
+    return name if not folder else f"{name}/{folder}"
+
+
 @dataclass(frozen=True)
 class MessageInfo:
-    """What the index knows about one message."""
+    """What the index knows about one message; ``origin`` says how it came in, if known.
+
+    ``origin`` is written by the server itself (never read from the message): for SMTP the
+    port role, TLS version, login, client address and time; for IMAP APPEND the login.
+    """
 
     uid: int
     flags: frozenset[str]
     arrived: float
     size: int
+    origin: dict | None = field(default=None, compare=True, hash=False)
 
     @property
     def seen(self) -> bool:
@@ -56,11 +91,16 @@ class MessageInfo:
 
 @dataclass(frozen=True)
 class MailboxState:
-    """A snapshot of one mailbox: its UID counters and its messages in UID order."""
+    """A snapshot of one mailbox: UID counters, messages in UID order, recent removals.
+
+    ``removed`` keeps the last few removals (uid, subject, by which protocol, when), so that
+    an exercise can tell a POP3 download from an IMAP delete after the fact.
+    """
 
     uidvalidity: int
     uidnext: int
     messages: tuple[MessageInfo, ...]
+    removed: tuple[dict, ...] = ()
 
     def by_uid(self) -> dict[int, MessageInfo]:
         return {info.uid: info for info in self.messages}
@@ -95,20 +135,26 @@ def locked(lock_path: Path) -> Iterator[None]:
 
 def _to_state(data: dict) -> MailboxState:
     messages = tuple(
-        MessageInfo(m["uid"], frozenset(m["flags"]), m["arrived"], m["size"])
+        MessageInfo(m["uid"], frozenset(m["flags"]), m["arrived"], m["size"], m.get("origin"))
         for m in data["messages"]
     )
-    return MailboxState(data["uidvalidity"], data["uidnext"], messages)
+    removed = tuple(data.get("removed", ())[-REMOVALS_KEPT:])
+    return MailboxState(data["uidvalidity"], data["uidnext"], messages, removed)
+
+
+def _entry(m: MessageInfo) -> dict:
+    entry = {"uid": m.uid, "flags": sorted(m.flags), "arrived": m.arrived, "size": m.size}
+    if m.origin is not None:
+        entry["origin"] = m.origin
+    return entry
 
 
 def _to_json(state: MailboxState) -> bytes:
     data = {
         "uidvalidity": state.uidvalidity,
         "uidnext": state.uidnext,
-        "messages": [
-            {"uid": m.uid, "flags": sorted(m.flags), "arrived": m.arrived, "size": m.size}
-            for m in state.messages
-        ],
+        "messages": [_entry(m) for m in state.messages],
+        "removed": list(state.removed),
     }
     return json.dumps(data, indent=1).encode()
 
@@ -136,7 +182,13 @@ class MailStore:
     # Paths -------------------------------------------------------------------------------------
 
     def _dir(self, name: str) -> Path:
-        return self.root / check_name(name)
+        user, _, folder = name.partition("/")
+        if not folder:
+            return self.root / check_name(user)
+        return self._folders_dir(user) / urllib.parse.quote(check_folder(folder), safe="")
+
+    def _folders_dir(self, user: str) -> Path:
+        return self.root / check_name(user) / "folders"
 
     def _index(self, name: str) -> Path:
         return self._dir(name) / "index.json"
@@ -192,21 +244,26 @@ class MailStore:
         self._notify(name)
 
     def deliver(
-        self, name: str, message: bytes, flags: Iterable[str] = (), arrived: float | None = None
+        self,
+        name: str,
+        message: bytes,
+        flags: Iterable[str] = (),
+        arrived: float | None = None,
+        origin: dict | None = None,
     ) -> int:
         """Add a message (CRLF line endings) to a mailbox and return its UID."""
         with self._editing(name) as data:
             uid = data["uidnext"]
             write_atomically(self._message_path(name, uid), message)
             data["uidnext"] = uid + 1
-            data["messages"].append(
-                {
-                    "uid": uid,
-                    "flags": sorted(set(flags)),
-                    "arrived": time.time() if arrived is None else arrived,
-                    "size": len(message),
-                }
+            info = MessageInfo(
+                uid,
+                frozenset(flags),
+                time.time() if arrived is None else arrived,
+                len(message),
+                origin,
             )
+            data["messages"].append(_entry(info))
         return uid
 
     def store_flags(
@@ -224,22 +281,89 @@ class MailStore:
                     changed[entry["uid"]] = new
         return changed
 
-    def remove(self, name: str, uids: Iterable[int]) -> list[int]:
-        """Delete some messages for good; return the UIDs that were actually removed."""
+    def remove(self, name: str, uids: Iterable[int], by: str = "") -> list[int]:
+        """Delete some messages for good; return the UIDs that were actually removed.
+
+        ``by`` (``pop3``, ``imap``) names the protocol that removed them, kept in the index's
+        short removal log with each message's subject.
+        """
         doomed = set(uids)
         with self._editing(name) as data:
             kept = [m for m in data["messages"] if m["uid"] not in doomed]
             removed = [m["uid"] for m in data["messages"] if m["uid"] in doomed]
             data["messages"] = kept
+            if by and removed:
+                log = data.setdefault("removed", [])
+                now = time.time()
+                log.extend(
+                    {"uid": uid, "by": by, "at": now, "subject": self._subject(name, uid)}
+                    for uid in removed
+                )
+                data["removed"] = log[-REMOVALS_KEPT:]
         # Files go after the index no longer lists them: a reader may find a file the index
         # forgot, never an index entry without its file (except in the instant below).
         for uid in removed:
             self._message_path(name, uid).unlink(missing_ok=True)
         return removed
 
+    def _subject(self, name: str, uid: int) -> str:
+        try:
+            raw = self.read(name, uid)
+        except UnknownMessage:
+            return ""
+        headers = email.parser.BytesParser(policy=email.policy.compat32).parsebytes(
+            raw, headersonly=True
+        )
+        return str(headers.get("Subject", ""))[:300]
+
     def empty(self, name: str) -> int:
         """Delete every message of a mailbox; return how many there were."""
         return len(self.remove(name, [m.uid for m in self.messages(name)]))
+
+    # Folders (IMAP mailboxes other than INBOX) -----------------------------------------------
+
+    def folders(self, name: str) -> list[str]:
+        """Return the names of a trainee's folders, sorted (INBOX not included)."""
+        try:
+            entries = [p for p in self._folders_dir(name).iterdir() if p.is_dir()]
+        except FileNotFoundError:
+            return []
+        return sorted(urllib.parse.unquote(p.name) for p in entries)
+
+    def has_folder(self, name: str, folder: str) -> bool:
+        return (self._dir(folder_key(name, folder)) / "index.json").exists()
+
+    def create_folder(self, name: str, folder: str) -> None:
+        """Create an empty folder, or raise FolderError (exists, bad name, too many)."""
+        with locked(self.root / check_name(name) / ".folders.lock"):
+            if self.has_folder(name, folder):
+                raise FolderError("Mailbox already exists")
+            if len(self.folders(name)) >= MAX_FOLDERS:
+                raise FolderError(f"At most {MAX_FOLDERS} folders per lab mailbox")
+            self.ensure(folder_key(name, folder))
+
+    def delete_folder(self, name: str, folder: str) -> None:
+        """Delete a folder and its messages; one with sub-folders is refused, as Dovecot does."""
+        with locked(self.root / check_name(name) / ".folders.lock"):
+            if not self.has_folder(name, folder):
+                raise FolderError("Mailbox does not exist")
+            if any(f.startswith(folder + "/") for f in self.folders(name)):
+                raise FolderError("Mailbox has children, delete them first")
+            shutil.rmtree(self._dir(folder_key(name, folder)))
+        self._notify(folder_key(name, folder))
+
+    def rename_folder(self, name: str, old: str, new: str) -> None:
+        """Rename a folder and its sub-folders (``A`` → ``B`` moves ``A/x`` to ``B/x``)."""
+        check_folder(new)
+        with locked(self.root / check_name(name) / ".folders.lock"):
+            if not self.has_folder(name, old):
+                raise FolderError("Mailbox does not exist")
+            if self.has_folder(name, new):
+                raise FolderError("Target mailbox already exists")
+            moving = [f for f in self.folders(name) if f == old or f.startswith(old + "/")]
+            for folder in moving:
+                target = new + folder[len(old) :]
+                os.replace(self._dir(folder_key(name, folder)), self._dir(folder_key(name, target)))
 
     # In-process change notification ------------------------------------------------------------
 
