@@ -95,16 +95,18 @@ def _candidate_fields():
 
 
 def _seed_learner(learner, count, engine, questions, graded, rng, now, LearnerState, PRACTICE):
+    from course.models import Topic
     from quizapp.adaptive.models import LearnerModel, ReviewCard
     from quizapp.groups.history import mastery_snapshot
     from quizapp.groups.models import HeldMisconception, MasteryDay
     from quizapp.practice.models import Answer, PracticeSession, SessionItem
 
+    topics = list(Topic.objects.all())
     ability = rng.gauss(0.2, 1.0)
     state = LearnerState()
     start = now - timedelta(days=DAYS)
     step = timedelta(days=DAYS) / max(count, 1)
-    days, held, cards = {}, {}, {}
+    days, held, cards, on_item = {}, {}, {}, {}
     pending_answers = []
     for first in range(0, count, SESSION):
         when = start + step * first
@@ -138,19 +140,22 @@ def _seed_learner(learner, count, engine, questions, graded, rng, now, LearnerSt
                 )
             )
             for slug in grade.misconceptions:
-                trace = held.setdefault((slug, q.pk), [0, True, moment])
-                trace[0] += 1
-            for (slug, pk), trace in held.items():
-                if pk == q.pk:
-                    trace[1], trace[2] = slug in grade.misconceptions, moment
+                held.setdefault((slug, q.pk), [0, True, moment])[0] += 1
+            for slug in on_item.setdefault(q.pk, set()) | set(grade.misconceptions):
+                held[slug, q.pk][1:] = [slug in grade.misconceptions, moment]
+                on_item[q.pk].add(slug)
             cards[q.pk] = moment + timedelta(days=rng.uniform(-3, 10))
-            days[moment.date()] = mastery_snapshot(state)
+            day = days.setdefault(moment.date(), {"answers": 0})
+            day["answers"] += 1
+            day["last_at"] = moment
+            if (moment + step).date() != moment.date() or first + offset == count - 1:
+                day["topics"], day["readiness"] = mastery_snapshot(state, topics)  # day's end
     Answer.objects.bulk_create(pending_answers, batch_size=2000)
     LearnerModel.objects.create(
         learner=learner, state={"engine": state.to_dict(), "session": None}, answers=count
     )
     MasteryDay.objects.bulk_create(
-        MasteryDay(learner=learner, day=day, topics=topics) for day, topics in days.items()
+        MasteryDay(learner=learner, day=day, **fields) for day, fields in days.items()
     )
     HeldMisconception.objects.bulk_create(
         HeldMisconception(

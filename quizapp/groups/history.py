@@ -6,27 +6,40 @@ from types import SimpleNamespace
 from django.db.models import F
 from django.utils import timezone
 
-from quizapp.adaptive.mastery import topic_mastery
+from course.models import Topic
+from quizapp.adaptive.mastery import readiness, topic_mastery
 from quizapp.adaptive.models import LearnerModel
 from quizapp.adaptive.services import learner_state, new_engine
 from quizapp.groups.models import HeldMisconception, MasteryDay
 
 
-def mastery_snapshot(state) -> dict:
-    """Return {topic slug: [percent, answers]} for the topics a learner state has seen."""
+def mastery_snapshot(state, topics) -> tuple[dict, float | None]:
+    """Return {topic slug: [percent, answers, level]} over `topics`, and the readiness."""
     engine = new_engine()
-    topics = [SimpleNamespace(slug=slug, name=slug) for slug in state.topics]
-    return {row.slug: [row.percent, row.answers] for row in topic_mastery(engine, state, topics)}
+    rows = topic_mastery(engine, state, topics)
+    snapshot = {row.slug: [row.percent, row.answers, row.level] for row in rows}
+    return snapshot, readiness(engine, state).probability
 
 
 def record_mastery_day(*, learner_id: int, when: datetime) -> None:
-    """Store the learner's mastery now as the mastery of `when`'s day (local time)."""
+    """Count an answer in `when`'s day (local time) and store the learner's mastery now."""
     profile = LearnerModel.objects.filter(learner_id=learner_id).first()
-    snapshot = mastery_snapshot(learner_state(profile))
+    topics = [
+        SimpleNamespace(slug=slug, name=slug)
+        for slug in Topic.objects.values_list("slug", flat=True)
+    ]
+    snapshot, ready = mastery_snapshot(learner_state(profile), topics)
     day = timezone.localdate(when)
-    MasteryDay.objects.update_or_create(
-        learner_id=learner_id, day=day, defaults={"topics": snapshot}
+    fields = {"topics": snapshot, "readiness": ready, "last_at": when}
+    rows = MasteryDay.objects.filter(learner_id=learner_id, day=day)
+    if rows.update(answers=F("answers") + 1, **fields):
+        return
+    # A second tab creating the same day meanwhile: get_or_create retries in a savepoint.
+    _row, created = MasteryDay.objects.get_or_create(
+        learner_id=learner_id, day=day, defaults={"answers": 1, **fields}
     )
+    if not created:
+        rows.update(answers=F("answers") + 1, **fields)
 
 
 def record_held_misconceptions(*, answer) -> None:
