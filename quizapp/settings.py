@@ -43,6 +43,9 @@ INSTALLED_APPS = [
     "quizapp.adaptive",
     "quizapp.lab",
     "quizapp.groups",
+    "quizapp.authoring",
+    "quizapp.itemanalysis",
+    "quizapp.grouplabs",
 ]
 
 MIDDLEWARE = [
@@ -207,6 +210,11 @@ X_FRAME_OPTIONS = "DENY"
 LAB_DATA_DIR = Path(env_str("LAB_DATA_DIR", str(VAR_DIR / "lab")))
 LAB_DOMAIN = env_str("LAB_DOMAIN", "lab.facteur.test")
 LAB_HOST = env_str("LAB_HOST", "127.0.0.1")
+# Ports a lab may declare beyond the mail ports (quizapp/lab/networks.py), comma-separated.
+LAB_EXTRA_PORTS = [int(p) for p in env_str("LAB_EXTRA_PORTS", "").split(",") if p.strip()]
+# Lets every lab, not only the embedded one, reach loopback: for tests and a laptop
+# only; a system check refuses it when DEBUG is off.
+LAB_LOOPBACK_LABS = env_bool("LAB_LOOPBACK_LABS", False)
 
 LOGGING = {
     "version": 1,

@@ -8,6 +8,15 @@ def _fast_passwords(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _loopback_labs(settings):
+    """Tests' lab servers all listen on loopback: let trainers' labs reach them.
+
+    The tests of the network policy itself (tests/lab/test_networks.py) turn this off.
+    """
+    settings.LAB_LOOPBACK_LABS = True
+
+
 @pytest.fixture
 def trainee(db):
     return User.objects.create_user("alice", password="secret-pass-1", role=User.Role.TRAINEE)

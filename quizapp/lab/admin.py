@@ -2,7 +2,15 @@ from django.contrib import admin
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from quizapp.lab.models import LabMailbox, LabRun, LabServer, PortCheck
+from quizapp.lab.models import LabMailbox, LabNetwork, LabRun, LabServer, PortCheck
+
+
+@admin.register(LabNetwork)
+class LabNetworkAdmin(admin.ModelAdmin):
+    """Only administrators open a network to trainers' labs."""
+
+    list_display = ("network", "description", "created_at")
+    search_fields = ("network", "description")
 
 
 @admin.register(LabServer)

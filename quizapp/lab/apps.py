@@ -6,3 +6,6 @@ class LabConfig(AppConfig):
     name = "quizapp.lab"
     label = "lab"
     verbose_name = _("Lab")
+
+    def ready(self):
+        from quizapp.lab import system_checks  # noqa: F401  (registers the checks)

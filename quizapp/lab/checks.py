@@ -63,7 +63,7 @@ def check_port_map(run: LabRun) -> None:
     results = probe_streaming(
         [check.target(lab.host) for check in by_port.values()],
         save,
-        allowed_networks=lab.network_list(),
+        allowed_networks=lab.probe_networks(),
         per_port_timeout=PER_PORT_TIMEOUT,
         overall_timeout=RUN_DEADLINE,
     )
@@ -93,7 +93,7 @@ def _look(run: LabRun, mailbox: LabMailbox, token: str) -> MailboxCheck:
     return find_message(
         host=run.lab.host,
         port=port,
-        allowed_networks=run.lab.network_list(),
+        allowed_networks=run.lab.probe_networks(),
         username=mailbox.name,
         password=mailbox.password,
         token=token,

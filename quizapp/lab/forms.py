@@ -2,7 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from quizapp.lab.exercises import portmap
-from quizapp.lab.models import SERVICES, LabServer
+from quizapp.lab.models import SERVICES, LabNetwork, LabServer
 from quizapp.lab.presenting import ANSWER_PROTOCOLS, ANSWER_SECURITIES
 
 _CHOOSE = [("", _("— choose —"))]
@@ -29,6 +29,10 @@ class LabServerForm(forms.ModelForm):
         if not user.is_superuser:
             # Only an administrator may point a lab at the site's own mail server data.
             del self.fields["embedded"]
+        opened = ", ".join(LabNetwork.objects.values_list("network", flat=True))
+        self.fields["allowed_networks"].help_text = _(
+            "One network per line, inside the networks an administrator opened to labs: %(opened)s."
+        ) % {"opened": opened or _("none yet, ask an administrator")}
 
 
 class PortMapForm(forms.Form):

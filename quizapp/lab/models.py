@@ -19,13 +19,11 @@ from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from quizapp.lab import networks
+from quizapp.lab.networks import parse_network_lines, validate_networks
 from quizapp.lab.probe import PortTarget, transcript
 from quizapp.lab.probe.results import TranscriptLine
 
-# The widest network a trainer may allow: a lab is one machine or one classroom
-# network, and a wider range would turn the prober into a scanner. Loopback
-# (127.0.0.0/8) is exempt: it never leaves the site's own machine.
-MIN_PREFIX = {4: 16, 6: 48}
 _HOSTNAME = re.compile(
     r"^(?=.{1,253}$)[A-Za-z0-9]([A-Za-z0-9-]{0,62})(\.[A-Za-z0-9]([A-Za-z0-9-]{0,62}))*\.?$"
 )
@@ -68,33 +66,6 @@ SERVICES: tuple[Service, ...] = (
 SERVICE_BY_KEY = {service.key: service for service in SERVICES}
 
 
-def parse_network_lines(text: str) -> list[str]:
-    """Return the non-empty lines of an allowed-networks text, comments (#) removed."""
-    lines = (line.partition("#")[0].strip() for line in text.splitlines())
-    return [line for line in lines if line]
-
-
-def validate_networks(text: str) -> None:
-    """Raise ValidationError unless every line is a network (CIDR) or address, not too wide."""
-    lines = parse_network_lines(text)
-    if not lines:
-        raise ValidationError(_("Give at least one network, such as 192.168.10.0/24."))
-    errors = []
-    for line in lines:
-        try:
-            network = ipaddress.ip_network(line, strict=False)
-        except ValueError:
-            errors.append(_("“%(line)s” is not a network such as 10.0.0.0/24.") % {"line": line})
-            continue
-        if network.prefixlen < MIN_PREFIX[network.version] and not network.is_loopback:
-            errors.append(
-                _("%(line)s is too wide: allow at most a /%(prefix)s.")
-                % {"line": line, "prefix": MIN_PREFIX[network.version]}
-            )
-    if errors:
-        raise ValidationError(errors)
-
-
 def validate_host(host: str) -> None:
     """Raise ValidationError unless `host` is a host name or an IP address."""
     try:
@@ -124,6 +95,32 @@ class LabServerQuerySet(models.QuerySet):
     def editable_by(self, user):
         """Return the labs `user` may edit: their own, or all for a superuser."""
         return self if user.is_superuser else self.filter(created_by=user)
+
+    def managed_by(self, user):
+        """Return the labs whose mailboxes a trainer manages: their own and the embedded lab."""
+        if user.is_superuser:
+            return self
+        return self.filter(models.Q(created_by=user) | models.Q(embedded=True))
+
+    def open_to(self, user):
+        """Return the active labs `user` may use.
+
+        The embedded lab is everyone's; another lab is open to every trainee until
+        its trainer gives it to groups (quizapp.grouplabs keeps that list, reached
+        here by its `group_access` relation), then only to those groups and to the
+        lab's own trainer.
+        """
+        labs = self.active()
+        if user.is_superuser:
+            return labs
+        allowed = (
+            models.Q(embedded=True)
+            | models.Q(group_access=None)
+            | models.Q(created_by=user)
+            | models.Q(group_access__group__memberships__trainee=user)
+            | models.Q(group_access__group__trainers=user)
+        )
+        return labs.filter(pk__in=labs.filter(allowed).values("pk"))
 
 
 class LabServer(models.Model):
@@ -190,16 +187,59 @@ class LabServer(models.Model):
             raise ValidationError(_("Give the port of at least one service."))
         if len(set(ports)) != len(ports):
             raise ValidationError(_("Each service needs its own port."))
-        self._check_host_inside_networks()
+        if not self.embedded and (odd := sorted(set(ports) - networks.permitted_ports())):
+            raise ValidationError(
+                _("%(ports)s: not a mail port. A lab declares its mail services' ports only.")
+                % {"ports": ", ".join(map(str, odd))}
+            )
+        errors = {**self._networks_errors(), **self._host_errors()}
+        if errors:
+            raise ValidationError(errors)
 
-    def _check_host_inside_networks(self) -> None:
+    def _networks_errors(self) -> dict:
+        try:
+            refused = self._networks_outside_allowed()
+        except ValueError:
+            return {}  # the field's own validator already says the line is not a network
+        if not refused:
+            return {}
+        message = _(
+            "%(networks)s: outside the networks an administrator opened to labs (%(allowed)s)."
+        ) % {
+            "networks": ", ".join(refused),
+            "allowed": ", ".join(LabNetwork.objects.values_list("network", flat=True))
+            or _("none yet"),
+        }
+        return {"allowed_networks": message}
+
+    def _networks_outside_allowed(self) -> list[str]:
+        return networks.outside_allowed(
+            self.network_list(),
+            embedded=self.embedded or networks.loopback_for_every_lab(),
+            allowed=list(LabNetwork.objects.values_list("network", flat=True)),
+        )
+
+    def probe_networks(self) -> list[str]:
+        """Return the networks a check may reach now: the lab's, where they are still allowed.
+
+        Checked again at each check, so that an administrator closing a network
+        stops every lab inside it at once.
+        """
+        refused = set(self._networks_outside_allowed())
+        return [line for line in self.network_list() if line not in refused]
+
+    def ports_permitted(self) -> bool:
+        return self.embedded or set(self.ports()) <= networks.permitted_ports()
+
+    def _host_errors(self) -> dict:
         try:
             address = ipaddress.ip_address(self.host)
-            networks = [ipaddress.ip_network(n, strict=False) for n in self.network_list()]
+            lab_networks = [ipaddress.ip_network(n, strict=False) for n in self.network_list()]
         except ValueError:
-            return  # a host name is checked when it is resolved, at each check
-        if not any(address in network for network in networks):
-            raise ValidationError({"host": _("This address is outside the allowed networks.")})
+            return {}  # a host name is checked when it is resolved, at each check
+        if not any(address in network for network in lab_networks):
+            return {"host": _("This address is outside the allowed networks.")}
+        return {}
 
     def network_list(self) -> list[str]:
         return parse_network_lines(self.allowed_networks)
@@ -223,6 +263,28 @@ class LabServer(models.Model):
             found = [(s, port) for s, port in found if s.key != "relay"]
         found.sort(key=lambda pair: not pair[0].implicit_tls)
         return found[0] if found else None
+
+
+class LabNetwork(models.Model):
+    """A network an administrator opened to trainers' labs (a classroom, a lab VLAN)."""
+
+    network = models.CharField(
+        _("network"),
+        max_length=64,
+        unique=True,
+        validators=[networks.validate_admin_network],
+        help_text=_("CIDR, such as 192.168.10.0/24."),
+    )
+    description = models.CharField(_("description"), max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["network"]
+        verbose_name = _("network open to labs")
+        verbose_name_plural = _("networks open to labs")
+
+    def __str__(self):
+        return self.network
 
 
 class LabMailbox(models.Model):

@@ -144,6 +144,10 @@ def start_run(*, user, lab: LabServer, kind: str, answers: dict | None = None) -
 
 
 def _check_prerequisites(user, lab: LabServer, kind: str) -> None:
+    if not lab.ports_permitted():
+        raise CheckRefused(
+            _("This lab declares a port that is not a mail port: ask an administrator.")
+        )
     if kind == LabRun.Kind.PORT_MAP:
         if not lab.services():
             raise CheckRefused(_("This lab exposes no port to check."))

@@ -56,8 +56,12 @@ def superuser(db):
 
 
 @pytest.fixture
-def make_lab(trainer):
-    """Return a function creating an active loopback lab owned by `trainer`."""
+def make_lab(trainer, settings):
+    """Return a function creating an active loopback lab owned by `trainer`.
+
+    Test servers listen on free ports, which are no mail ports: each lab's own
+    are added to LAB_EXTRA_PORTS, as an administrator would for a lab on 2525.
+    """
 
     def build(name="Lab A", *, created_by=None, **fields) -> LabServer:
         values = {
@@ -69,6 +73,8 @@ def make_lab(trainer):
         }
         if not any(key.endswith("_port") for key in fields):
             values["relay_port"] = 2525
-        return LabServer.objects.create(name=name, **values)
+        lab = LabServer.objects.create(name=name, **values)
+        settings.LAB_EXTRA_PORTS = [*settings.LAB_EXTRA_PORTS, *lab.ports()]
+        return lab
 
     return build

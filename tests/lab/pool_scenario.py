@@ -126,7 +126,9 @@ def main() -> None:
         "pool_runner": runner.submit is runner.submit_to_pool,
     }
     with serving((fake.smtp(), None), (fake.silent, None)) as (smtp_port, silent_port):
+        # Loopback servers on free ports: only an embedded lab may reach those.
         common = {"host": "127.0.0.1", "allowed_networks": "127.0.0.1/32", "domain": "lab.test"}
+        common["embedded"] = True
         smtp_lab = LabServer.objects.create(name="SMTP", relay_port=smtp_port, **common)
         silent_lab = LabServer.objects.create(name="Silent", relay_port=silent_port, **common)
         report["one"] = one_check_polled_like_htmx(smtp_lab, User.objects.create_user("solo"))

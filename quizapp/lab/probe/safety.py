@@ -46,6 +46,34 @@ class TargetRefused(Exception):
         return translate(MESSAGES[self.code], self.params)
 
 
+# Never a lab, whoever asks: link-local (where clouds answer metadata requests,
+# 169.254.169.254 and the like), cloud metadata elsewhere, and addresses that
+# are not one host (unspecified, multicast, reserved, broadcast).
+NEVER_REACHABLE = tuple(
+    ipaddress.ip_network(n)
+    for n in (
+        "169.254.0.0/16",
+        "fe80::/10",
+        "100.100.100.200/32",
+        "fd00:ec2::254/128",
+        "0.0.0.0/8",
+        "224.0.0.0/4",
+        "240.0.0.0/4",
+        "::/128",
+        "ff00::/8",
+    )
+)
+
+
+def never_reachable(value: Address | Network) -> bool:
+    """Return True for an address or network that touches a range no lab may reach."""
+    if isinstance(value, ipaddress.IPv6Address) and value.ipv4_mapped:
+        value = value.ipv4_mapped
+    if isinstance(value, (ipaddress.IPv4Address, ipaddress.IPv6Address)):
+        return any(value.version == n.version and value in n for n in NEVER_REACHABLE)
+    return any(value.version == n.version and value.overlaps(n) for n in NEVER_REACHABLE)
+
+
 def parse_networks(networks: Iterable[str | Network]) -> list[Network]:
     """Return the networks as objects; a bare address is a one-address network."""
     return [ipaddress.ip_network(network, strict=False) for network in networks]
@@ -55,7 +83,7 @@ def address_allowed(address: Address, networks: list[Network]) -> bool:
     """Return True if `address` may be contacted: inside a network, and a unicast address."""
     if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped:
         address = address.ipv4_mapped
-    if address.is_unspecified or address.is_multicast:
+    if address.is_unspecified or address.is_multicast or never_reachable(address):
         return False
     return any(address.version == net.version and address in net for net in networks)
 
