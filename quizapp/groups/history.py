@@ -21,25 +21,25 @@ def mastery_snapshot(state, topics) -> tuple[dict, float | None]:
     return snapshot, readiness(engine, state).probability
 
 
-def record_mastery_day(*, learner_id: int, when: datetime) -> None:
-    """Count an answer in `when`'s day (local time) and store the learner's mastery now."""
+def record_mastery_day(*, learner_id: int, when: datetime, answered: int = 1) -> None:
+    """Store the learner's mastery now as `when`'s day's (local time), counting `answered`."""
     profile = LearnerModel.objects.filter(learner_id=learner_id).first()
-    topics = [
-        SimpleNamespace(slug=slug, name=slug)
-        for slug in Topic.objects.values_list("slug", flat=True)
-    ]
+    slugs = Topic.objects.values_list("slug", flat=True)
+    topics = [SimpleNamespace(slug=slug, name=slug) for slug in slugs]
     snapshot, ready = mastery_snapshot(learner_state(profile), topics)
     day = timezone.localdate(when)
-    fields = {"topics": snapshot, "readiness": ready, "last_at": when}
+    fields = {"topics": snapshot, "readiness": ready}
+    if answered:
+        fields["last_at"] = when
     rows = MasteryDay.objects.filter(learner_id=learner_id, day=day)
-    if rows.update(answers=F("answers") + 1, **fields):
+    if rows.update(answers=F("answers") + answered, **fields):
         return
     # A second tab creating the same day meanwhile: get_or_create retries in a savepoint.
     _row, created = MasteryDay.objects.get_or_create(
-        learner_id=learner_id, day=day, defaults={"answers": 1, **fields}
+        learner_id=learner_id, day=day, defaults={"answers": answered, **fields}
     )
     if not created:
-        rows.update(answers=F("answers") + 1, **fields)
+        rows.update(answers=F("answers") + answered, **fields)
 
 
 def record_held_misconceptions(*, answer) -> None:
