@@ -6,7 +6,6 @@ from types import SimpleNamespace
 from django.db.models import F
 from django.utils import timezone
 
-from course.models import Topic
 from quizapp.adaptive.mastery import readiness, topic_mastery
 from quizapp.adaptive.models import LearnerModel
 from quizapp.adaptive.services import learner_state, new_engine
@@ -24,22 +23,23 @@ def mastery_snapshot(state, topics) -> tuple[dict, float | None]:
 def record_mastery_day(*, learner_id: int, when: datetime, answered: int = 1) -> None:
     """Store the learner's mastery now as `when`'s day's (local time), counting `answered`."""
     profile = LearnerModel.objects.filter(learner_id=learner_id).first()
-    slugs = Topic.objects.values_list("slug", flat=True)
-    topics = [SimpleNamespace(slug=slug, name=slug) for slug in slugs]
-    snapshot, ready = mastery_snapshot(learner_state(profile), topics)
+    state = learner_state(profile)
+    # The topics answered so far: a topic never answered shows no figure anyway.
+    topics = [SimpleNamespace(slug=slug, name=slug) for slug in state.topics]
+    snapshot, ready = mastery_snapshot(state, topics)
     day = timezone.localdate(when)
     fields = {"topics": snapshot, "readiness": ready}
     if answered:
         fields["last_at"] = when
     rows = MasteryDay.objects.filter(learner_id=learner_id, day=day)
     if rows.update(answers=F("answers") + answered, **fields):
-        return
-    # A second tab creating the same day meanwhile: get_or_create retries in a savepoint.
-    _row, created = MasteryDay.objects.get_or_create(
-        learner_id=learner_id, day=day, defaults={"answers": answered, **fields}
+        return  # the usual case: one query
+    # The day's first answer. Insert an empty day unless a second tab just did, then
+    # count: no savepoint, and no answer lost to the race.
+    MasteryDay.objects.bulk_create(
+        [MasteryDay(learner_id=learner_id, day=day)], ignore_conflicts=True
     )
-    if not created:
-        rows.update(answers=F("answers") + answered, **fields)
+    rows.update(answers=F("answers") + answered, **fields)
 
 
 def record_held_misconceptions(*, answer) -> None:

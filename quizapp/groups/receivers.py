@@ -21,8 +21,14 @@ def keep_the_trainers_summaries(sender, instance, created, **kwargs):
 
 
 @receiver(post_save, sender=LearnerModel)
-def keep_the_day_after_a_lab_check(sender, instance, **kwargs):
-    """A graded lab check changes mastery without an answer (answers update the row in SQL)."""
+def keep_the_day_after_a_lab_check(sender, instance, created, **kwargs):
+    """A graded lab check changes mastery without an answer (answers update the row in SQL).
+
+    A new row is an answer's first one (or a first lab check): the answer's own
+    receiver records that day, so creating it costs nothing more.
+    """
+    if created:
+        return
     record_mastery_day(learner_id=instance.learner_id, when=timezone.now(), answered=0)
 
 
