@@ -35,6 +35,10 @@ def _y(percent: float) -> float:
     return round(TOP + (100 - percent) / 100 * (HEIGHT - TOP - BOTTOM), 1)
 
 
+def _answered(cell) -> int | None:
+    return cell[0] if cell and cell[1] else None
+
+
 def mastery_chart(days, topics) -> LineChart | None:
     """Return the chart of mastery per topic over days (rows with .day and .topics), or None."""
     days = list(days)
@@ -51,7 +55,7 @@ def mastery_chart(days, topics) -> LineChart | None:
         dots = [
             (x(row.day), _y(row.topics[topic.slug][0]), row.day, row.topics[topic.slug][0])
             for row in days
-            if topic.slug in row.topics
+            if row.topics.get(topic.slug, [0, 0])[1]  # drawn from the topic's first answer
         ]
         if dots:
             points = " ".join(f"{dx},{dy}" for dx, dy, _d, _p in dots)
@@ -59,7 +63,7 @@ def mastery_chart(days, topics) -> LineChart | None:
     step = max(1, len(days) // 6)
     x_ticks = [(x(row.day), row.day) for row in days[::step]]
     y_ticks = [(_y(p), p) for p in (0, 25, 50, 75, 100)]
-    table = [(row.day, [row.topics.get(s.slug, [None])[0] for s in series]) for row in days]
+    table = [(row.day, [_answered(row.topics.get(s.slug)) for s in series]) for row in days]
     return LineChart(
         WIDTH, HEIGHT, series, x_ticks, y_ticks, table, LEFT, WIDTH - RIGHT, TOP, HEIGHT - BOTTOM
     )

@@ -1,23 +1,27 @@
 """The group dashboard's numbers: one row per trainee, a fixed number of queries.
 
-Every figure is a SQL aggregate (answers, reviews, lab checks) or read from a
-per-learner summary that the answer's transaction keeps (the engine's learner
-model, held misconceptions): the answers table is never read row by row.
+Every figure is a SQL aggregate (reviews, lab checks) or read from the
+per-learner summaries that each answer's transaction keeps (`MasteryDay`: the
+latest day's mastery and readiness, answers per day; `HeldMisconception`): the
+answers table is never read, let alone row by row.
 """
 
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from django.db.models import Count, Max, Q
+from django.db.models import Count, Max, OuterRef, Q, Subquery, Sum
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from course.models import Topic
-from quizapp.adaptive.mastery import TopicMastery, readiness, topic_mastery
-from quizapp.adaptive.models import LearnerModel, ReviewCard
-from quizapp.adaptive.services import LAB_PASS, learner_state, new_engine
+from quizapp.adaptive.engine import LearnerState
+from quizapp.adaptive.mastery import TopicMastery, topic_mastery
+from quizapp.adaptive.models import ReviewCard
+from quizapp.adaptive.services import LAB_PASS, new_engine
+from quizapp.groups.models import MasteryDay
 from quizapp.groups.readiness import BANDS, readiness_band
 from quizapp.lab.models import LabRun
-from quizapp.practice.models import Answer, Learner
+from quizapp.practice.models import Learner
 
 WEEK = timedelta(days=7)
 LAB_EXERCISES = len(LabRun.Kind.choices)
@@ -33,7 +37,6 @@ class TraineeRow:
     overdue: int = 0
     lab_passed: int = 0
     readiness: float | None = None
-    readiness_words: str = ""
     band: str = ""
     by_topic: dict = field(default_factory=dict)
 
@@ -55,10 +58,7 @@ def trainee_rows(group, *, now, topics=None) -> tuple[list[Topic], list[TraineeR
     trainees = [m.trainee for m in group.memberships.select_related("trainee")]
     user_ids = [t.pk for t in trainees]
     learners = dict(Learner.objects.filter(user__in=user_ids).values_list("user_id", "pk"))
-    states = dict(
-        LearnerModel.objects.filter(learner__user__in=user_ids).values_list("learner_id", "state")
-    )
-    activity = _answer_activity(learners.values(), now)
+    days = _days(learners.values(), timezone.localdate(now))
     overdue = dict(
         ReviewCard.objects.filter(learner__user__in=user_ids, due__lte=now)
         .values("learner_id")
@@ -66,50 +66,68 @@ def trainee_rows(group, *, now, topics=None) -> tuple[list[Topic], list[TraineeR
         .values_list("learner_id", "n")
     )
     labs = _lab_activity(user_ids)
-    engine = new_engine()
+    blank = topic_mastery(new_engine(), LearnerState(), topics)  # nobody has answered yet
     rows = []
     for trainee in trainees:
         learner_id = learners.get(trainee.pk)
-        state = learner_state(_Profile(states.get(learner_id)))
-        cells = topic_mastery(engine, state, topics)
-        ready = readiness(engine, state)
-        answered = activity.get(learner_id, {})
+        day = days.get(learner_id, {})
+        cells = _cells(topics, day.get("topics") or {}, blank)
         lab = labs.get(trainee.pk, {})
-        row = TraineeRow(
-            trainee=trainee,
-            cells=cells,
-            answers=answered.get("total", 0),
-            last_activity=_latest(answered.get("last"), lab.get("last")),
-            week_answers=answered.get("week", 0),
-            overdue=overdue.get(learner_id, 0),
-            lab_passed=lab.get("passed", 0),
-            readiness=ready.probability,
-            readiness_words=ready.words,
-            band=readiness_band(ready.probability),
-            by_topic={cell.slug: cell for cell in cells},
+        ready = day.get("readiness")
+        rows.append(
+            TraineeRow(
+                trainee=trainee,
+                cells=cells,
+                answers=day.get("total") or 0,
+                last_activity=_latest(day.get("last"), lab.get("last")),
+                week_answers=day.get("week") or 0,
+                overdue=overdue.get(learner_id, 0),
+                lab_passed=lab.get("passed", 0),
+                readiness=ready,
+                band=readiness_band(ready),
+                by_topic={cell.slug: cell for cell in cells},
+            )
         )
-        rows.append(row)
     return topics, rows
 
 
-class _Profile:
-    """Just enough of a LearnerModel for `learner_state`, from its stored JSON."""
+def _days(learner_ids, today) -> dict:
+    """Return, per learner, their latest day's mastery and their answer counts, in 2 queries.
 
-    def __init__(self, state):
-        self.state = state or {}
-
-
-def _answer_activity(learner_ids, now) -> dict:
-    rows = (
-        Answer.objects.filter(learner__in=list(learner_ids))
+    "The last 7 days" are today and the six days before it, in local time.
+    """
+    ids = list(learner_ids)
+    totals = (
+        MasteryDay.objects.filter(learner__in=ids)
         .values("learner_id")
         .annotate(
-            total=Count("pk"),
-            last=Max("answered_at"),
-            week=Count("pk", filter=Q(answered_at__gt=now - WEEK)),
+            total=Sum("answers"),
+            week=Sum("answers", filter=Q(day__gt=today - WEEK)),
+            last=Max("last_at"),
         )
     )
-    return {row["learner_id"]: row for row in rows}
+    found = {row["learner_id"]: row for row in totals}
+    latest_day = (
+        MasteryDay.objects.filter(learner=OuterRef("learner")).order_by("-day").values("day")[:1]
+    )
+    latest = MasteryDay.objects.filter(learner__in=ids, day=Subquery(latest_day)).values_list(
+        "learner_id", "topics", "readiness"
+    )
+    for learner_id, topics, ready in latest:
+        found[learner_id] |= {"topics": topics, "readiness": ready}
+    return found
+
+
+def _cells(topics, snapshot: dict, blank: list[TopicMastery]) -> list[TopicMastery]:
+    cells = []
+    for topic, empty in zip(topics, blank, strict=True):
+        stored = snapshot.get(topic.slug)
+        if stored is None or len(stored) < 3:
+            cells.append(empty)
+        else:
+            percent, answers, level = stored[:3]
+            cells.append(TopicMastery(topic.slug, topic.name, percent, level, answers))
+    return cells
 
 
 def _lab_activity(user_ids) -> dict:

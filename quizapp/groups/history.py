@@ -6,27 +6,40 @@ from types import SimpleNamespace
 from django.db.models import F
 from django.utils import timezone
 
-from quizapp.adaptive.mastery import topic_mastery
+from quizapp.adaptive.mastery import readiness, topic_mastery
 from quizapp.adaptive.models import LearnerModel
 from quizapp.adaptive.services import learner_state, new_engine
 from quizapp.groups.models import HeldMisconception, MasteryDay
 
 
-def mastery_snapshot(state) -> dict:
-    """Return {topic slug: [percent, answers]} for the topics a learner state has seen."""
+def mastery_snapshot(state, topics) -> tuple[dict, float | None]:
+    """Return {topic slug: [percent, answers, level]} over `topics`, and the readiness."""
     engine = new_engine()
-    topics = [SimpleNamespace(slug=slug, name=slug) for slug in state.topics]
-    return {row.slug: [row.percent, row.answers] for row in topic_mastery(engine, state, topics)}
+    rows = topic_mastery(engine, state, topics)
+    snapshot = {row.slug: [row.percent, row.answers, row.level] for row in rows}
+    return snapshot, readiness(engine, state).probability
 
 
-def record_mastery_day(*, learner_id: int, when: datetime) -> None:
-    """Store the learner's mastery now as the mastery of `when`'s day (local time)."""
+def record_mastery_day(*, learner_id: int, when: datetime, answered: int = 1) -> None:
+    """Store the learner's mastery now as `when`'s day's (local time), counting `answered`."""
     profile = LearnerModel.objects.filter(learner_id=learner_id).first()
-    snapshot = mastery_snapshot(learner_state(profile))
+    state = learner_state(profile)
+    # The topics answered so far: a topic never answered shows no figure anyway.
+    topics = [SimpleNamespace(slug=slug, name=slug) for slug in state.topics]
+    snapshot, ready = mastery_snapshot(state, topics)
     day = timezone.localdate(when)
-    MasteryDay.objects.update_or_create(
-        learner_id=learner_id, day=day, defaults={"topics": snapshot}
+    fields = {"topics": snapshot, "readiness": ready}
+    if answered:
+        fields["last_at"] = when
+    rows = MasteryDay.objects.filter(learner_id=learner_id, day=day)
+    if rows.update(answers=F("answers") + answered, **fields):
+        return  # the usual case: one query
+    # The day's first answer. Insert an empty day unless a second tab just did, then
+    # count: no savepoint, and no answer lost to the race.
+    MasteryDay.objects.bulk_create(
+        [MasteryDay(learner_id=learner_id, day=day)], ignore_conflicts=True
     )
+    rows.update(answers=F("answers") + answered, **fields)
 
 
 def record_held_misconceptions(*, answer) -> None:

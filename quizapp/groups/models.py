@@ -142,16 +142,20 @@ class GroupAction(models.Model):
 
 
 class MasteryDay(models.Model):
-    """A learner's mastery per topic at the end of a day, kept in each answer's transaction.
+    """A learner's day: mastery per topic and readiness at its end, and how much they answered.
 
-    The trainer's chart of mastery over time reads these rows (one per active
-    day) instead of replaying the answers.
+    Kept in each answer's transaction, so the trainer's pages read one row per
+    learner and active day (the latest for the dashboard, all for the chart),
+    never the answers themselves.
     """
 
     learner = models.ForeignKey(Learner, on_delete=models.CASCADE, related_name="mastery_days")
     day = models.DateField()
-    # {topic slug: [percent, answers on the topic so far]}
+    # {topic slug: [percent, answers on the topic so far, level]}
     topics = models.JSONField(default=dict)
+    readiness = models.FloatField(null=True)  # None until enough answers for an estimate
+    answers = models.PositiveIntegerField(default=0)  # answered that day
+    last_at = models.DateTimeField(null=True)
 
     class Meta:
         ordering = ["day"]

@@ -54,8 +54,10 @@ def misconceptions_held(group) -> list[HeldNow]:
         .order_by("-trainees")
     )
     per_item = list(per_item)
-    questions = Question.objects.select_related("section").in_bulk(
-        {row["question_id"] for row in per_item}
+    questions = (
+        Question.objects.select_related("section")
+        .only("key", "anchor", "section__slug")
+        .in_bulk({row["question_id"] for row in per_item})
     )
     labels = {m.slug: m.label for m in Misconception.objects.filter(slug__in=slugs)}
     return [

@@ -2,8 +2,10 @@ from django.contrib import messages
 from django.contrib.auth.signals import user_logged_in
 from django.db.models.signals import post_save
 from django.dispatch import receiver
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from quizapp.adaptive.models import LearnerModel
 from quizapp.groups import services
 from quizapp.groups.history import record_held_misconceptions, record_mastery_day
 from quizapp.groups.views import PENDING_JOIN_KEY
@@ -16,6 +18,18 @@ def keep_the_trainers_summaries(sender, instance, created, **kwargs):
     if created:
         record_mastery_day(learner_id=instance.learner_id, when=instance.answered_at)
         record_held_misconceptions(answer=instance)
+
+
+@receiver(post_save, sender=LearnerModel)
+def keep_the_day_after_a_lab_check(sender, instance, created, **kwargs):
+    """A graded lab check changes mastery without an answer (answers update the row in SQL).
+
+    A new row is an answer's first one (or a first lab check): the answer's own
+    receiver records that day, so creating it costs nothing more.
+    """
+    if created:
+        return
+    record_mastery_day(learner_id=instance.learner_id, when=timezone.now(), answered=0)
 
 
 @receiver(user_logged_in)

@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Count
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -124,6 +125,8 @@ def dashboard(request, pk):
         "trainee_count": len(rows),
         "columns": sort_columns(topics, sort),
         "lab_total": LAB_EXERCISES,
+        # One reverse() for the whole table: trainees/<id>/ follows it.
+        "trainees_url": reverse("groups:dashboard", kwargs={"pk": group.pk}) + "trainees/",
         "now": now,
         "nav": "groups",
     }

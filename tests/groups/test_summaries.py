@@ -20,6 +20,8 @@ def test_each_answer_updates_the_day_of_mastery(bank, trainee):
     day = MasteryDay.objects.get()
     assert day.topics["ports-security"][1] == 2
     assert day.topics["ports-security"][0] >= first.topics["ports-security"][0]
+    assert (day.answers, day.readiness) == (2, None)  # readiness waits for 10 answers
+    assert day.last_at is not None
 
 
 def test_a_trace_created_meanwhile_by_another_tab_is_counted_not_fatal(bank, trainee):
@@ -31,3 +33,15 @@ def test_a_trace_created_meanwhile_by_another_tab_is_counted_not_fatal(bank, tra
 
     record_held_misconceptions(answer=answer)
     assert HeldMisconception.objects.get().hits == 2
+
+
+def test_a_graded_lab_check_moves_the_days_mastery_without_counting_an_answer(bank, trainee):
+    from quizapp.adaptive.services import learn_from_lab
+
+    practise(trainee, bank["port"], right=True)
+    before = MasteryDay.objects.get().topics["ports-security"]
+    learn_from_lab(user=trainee, kind="port_map", grade=1.0)
+    day = MasteryDay.objects.get()
+    assert day.topics["ports-security"][1] == before[1] + 1
+    assert day.topics["ports-security"][0] > before[0]
+    assert day.answers == 1
