@@ -15,6 +15,7 @@ run: setup
 	$(MANAGE) load_questions
 	$(MANAGE) load_demo
 	$(MANAGE) load_demo_lab
+	$(MANAGE) load_demo_group
 	@echo "Facteur: http://127.0.0.1:$(PORT)/  (the lab mail server runs beside it)"
 	@$(MANAGE) labserver --host $(LAB_HOST) & lab=$$!; \
 	  $(MANAGE) worker --interval 0.5 & worker=$$!; \

@@ -52,6 +52,10 @@ INSTALLED_APPS = [
     "quizapp.ops",
     "quizapp.privacy",
     "axes",
+    "quizapp.groups",
+    "quizapp.authoring",
+    "quizapp.itemanalysis",
+    "quizapp.grouplabs",
 ]
 
 MIDDLEWARE = [

@@ -24,7 +24,11 @@ urlpatterns += i18n_patterns(
     path("accounts/", include("quizapp.accounts.urls")),
     path("bank/", include("quizapp.bank.urls")),
     path("practice/", include("quizapp.practice.urls")),
+    path("lab/trainer/", include("quizapp.grouplabs.urls")),
     path("lab/", include("quizapp.lab.urls")),
     path("", include("quizapp.privacy.urls")),
+    path("", include("quizapp.groups.urls")),
+    path("item-analysis/", include("quizapp.itemanalysis.urls")),
+    path("questions/", include("quizapp.authoring.urls")),
     prefix_default_language=False,
 )

@@ -65,7 +65,7 @@ def thunderbird(request):
 @login_required
 @require_GET
 def lab_thunderbird(request, pk):
-    lab = get_object_or_404(LabServer.objects.active(), pk=pk)
+    lab = get_object_or_404(LabServer.objects.open_to(request.user), pk=pk)
     docs = request.build_absolute_uri(lab.get_absolute_url())
     return HttpResponse(autoconfig.thunderbird_xml(lab, documentation_url=docs), content_type=XML)
 
@@ -74,7 +74,7 @@ def lab_thunderbird(request, pk):
 @require_GET
 @cache_control(private=True, no_store=True)
 def apple_profile(request, pk):
-    lab = get_object_or_404(LabServer.objects.active(), pk=pk)
+    lab = get_object_or_404(LabServer.objects.open_to(request.user), pk=pk)
     mailbox = services.mailbox_for(user=request.user, lab=lab)
     profile = autoconfig.apple_profile(lab, mailbox.address) if mailbox else None
     if profile is None:

@@ -96,6 +96,32 @@ class LabServerQuerySet(models.QuerySet):
         """Return the labs `user` may edit: their own, or all for a superuser."""
         return self if user.is_superuser else self.filter(created_by=user)
 
+    def managed_by(self, user):
+        """Return the labs whose mailboxes a trainer manages: their own and the embedded lab."""
+        if user.is_superuser:
+            return self
+        return self.filter(models.Q(created_by=user) | models.Q(embedded=True))
+
+    def open_to(self, user):
+        """Return the active labs `user` may use.
+
+        The embedded lab is everyone's; another lab is open to every trainee until
+        its trainer gives it to groups (quizapp.grouplabs keeps that list, reached
+        here by its `group_access` relation), then only to those groups and to the
+        lab's own trainer.
+        """
+        labs = self.active()
+        if user.is_superuser:
+            return labs
+        allowed = (
+            models.Q(embedded=True)
+            | models.Q(group_access=None)
+            | models.Q(created_by=user)
+            | models.Q(group_access__group__memberships__trainee=user)
+            | models.Q(group_access__group__trainers=user)
+        )
+        return labs.filter(pk__in=labs.filter(allowed).values("pk"))
+
 
 class LabServer(models.Model):
     name = models.CharField(_("name"), max_length=100, unique=True)

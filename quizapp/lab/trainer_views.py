@@ -1,19 +1,17 @@
-"""Trainer lab pages: define lab servers, follow every trainee's checks."""
+"""Trainer lab pages: define lab servers (mailboxes, access and checks: quizapp.grouplabs)."""
 
 import logging
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from quizapp.accounts.decorators import trainer_required
 from quizapp.lab.forms import LabServerForm
-from quizapp.lab.models import LabRun, LabServer
+from quizapp.lab.models import LabServer
 
 logger = logging.getLogger(__name__)
-RUNS_PER_PAGE = 50
 
 
 def _get_lab_for_trainer(request, pk) -> LabServer:
@@ -23,8 +21,11 @@ def _get_lab_for_trainer(request, pk) -> LabServer:
 
 @trainer_required
 def lab_list(request):
-    labs = LabServer.objects.editable_by(request.user).annotate(run_count=Count("runs"))
-    return render(request, "lab/trainer_labs.html", {"labs": labs, "nav": "lab"})
+    """List the labs a trainer manages: those they created, and the embedded lab."""
+    labs = LabServer.objects.managed_by(request.user).annotate(run_count=Count("runs"))
+    editable = set(LabServer.objects.editable_by(request.user).values_list("pk", flat=True))
+    context = {"labs": labs, "editable": editable, "nav": "lab"}
+    return render(request, "lab/trainer_labs.html", context)
 
 
 @trainer_required
@@ -54,12 +55,3 @@ def lab_edit(request, pk):
     status = 400 if form.errors else 200
     context = {"form": form, "lab": lab, "nav": "lab"}
     return render(request, "lab/trainer_lab_form.html", context, status=status)
-
-
-@trainer_required
-def run_list(request):
-    """List every trainee's checks, newest first (filtering by group comes later)."""
-    runs = LabRun.objects.select_related("user", "lab")
-    paginator = Paginator(runs, RUNS_PER_PAGE)
-    page = paginator.get_page(request.GET.get("page"))
-    return render(request, "lab/trainer_runs.html", {"page": page, "nav": "lab"})

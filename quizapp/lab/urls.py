@@ -17,6 +17,5 @@ urlpatterns = [
     path("trainer/", trainer_views.lab_list, name="trainer_labs"),
     path("trainer/new/", trainer_views.lab_create, name="trainer_lab_create"),
     path("trainer/<int:pk>/", trainer_views.lab_edit, name="trainer_lab_edit"),
-    path("trainer/runs/", trainer_views.run_list, name="trainer_runs"),
     path("trainer/<int:pk>/tickets/", fault_views.trainer_tickets, name="trainer_tickets"),
 ]

@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -22,22 +23,28 @@ from quizapp.lab.server.tls import certificate_fingerprint
 RECENT_RUNS = 20
 
 
-def _get_lab(pk) -> LabServer:
-    """Return an active lab, or 404: trainees only ever reach the labs on the list."""
-    return get_object_or_404(LabServer.objects.active(), pk=pk)
+def _get_lab(request, pk) -> LabServer:
+    """Return a lab open to the request's user, or 404: nobody reaches a lab not on their list."""
+    return get_object_or_404(LabServer.objects.open_to(request.user), pk=pk)
 
 
 def _get_run_for(request, pk) -> LabRun:
-    """Return the request's own run, or any run for a trainer; 404 for someone else's."""
+    """Return the request's own run, or a run of a trainee in a group the trainer trains.
+
+    Groups are reached by relation (quizapp.groups depends on the lab, not the reverse).
+    """
     runs = LabRun.objects.select_related("lab", "user")
-    if not (request.user.is_trainer or request.user.is_superuser):
-        runs = runs.filter(user=request.user)
+    if not request.user.is_superuser:
+        mine = Q(user=request.user)
+        if request.user.is_trainer:
+            mine |= Q(user__memberships__group__trainers=request.user)
+        runs = runs.filter(pk__in=LabRun.objects.filter(mine).values("pk"))
     return get_object_or_404(runs, pk=pk)
 
 
 @login_required
 def index(request):
-    labs = LabServer.objects.active()
+    labs = LabServer.objects.open_to(request.user)
     return render(request, "lab/index.html", {"labs": labs, "nav": "lab"})
 
 
@@ -82,7 +89,7 @@ def _client_setup(request, lab, mailbox) -> dict:
 @login_required
 @cache_control(private=True, no_store=True)  # the page shows the lab password
 def lab_page(request, pk):
-    lab = _get_lab(pk)
+    lab = _get_lab(request, pk)
     mailbox = services.mailbox_for(user=request.user, lab=lab)
     return _render_lab(request, lab, mailbox, PortMapForm(lab.ports()))
 
@@ -96,7 +103,7 @@ def _refuse(request, lab, form, message: str, status: int):
 @login_required
 @require_POST
 def start_check(request, pk, kind):
-    lab = _get_lab(pk)
+    lab = _get_lab(request, pk)
     if kind not in LabRun.Kind.values or kind == LabRun.Kind.DIAGNOSE:
         raise Http404  # a diagnosis is answered through its own form (faults/views.py)
     form, answers = PortMapForm(lab.ports()), {}
@@ -116,7 +123,7 @@ def start_check(request, pk, kind):
 @login_required
 @require_POST
 def practice_messages(request, pk):
-    lab = _get_lab(pk)
+    lab = _get_lab(request, pk)
     try:
         services.deliver_practice_messages(user=request.user, lab=lab)
     except services.CheckRefused as refused:

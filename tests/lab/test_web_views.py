@@ -40,7 +40,7 @@ def make_run(user, lab, **fields) -> LabRun:
 # Access ----------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("name", ["lab:index", "lab:trainer_labs", "lab:trainer_runs"])
+@pytest.mark.parametrize("name", ["lab:index", "lab:trainer_labs", "grouplabs:runs"])
 def test_it_sends_visitors_to_log_in(client, name):
     response = client.get(reverse(name))
 
@@ -66,7 +66,7 @@ def test_it_hides_an_inactive_lab_page(client, trainee, make_lab):
     assert client.get(lab.get_absolute_url()).status_code == 404
 
 
-@pytest.mark.parametrize("name", ["lab:trainer_labs", "lab:trainer_runs", "lab:trainer_lab_create"])
+@pytest.mark.parametrize("name", ["lab:trainer_labs", "grouplabs:runs", "lab:trainer_lab_create"])
 def test_it_refuses_trainer_pages_to_a_trainee(client, trainee, name):
     client.force_login(trainee)
 
@@ -311,17 +311,25 @@ def test_another_trainees_run_is_not_found(client, trainee, other_trainee, make_
     assert client.get(run.get_absolute_url()).status_code == 404
 
 
-def test_a_trainer_sees_every_trainees_runs(client, trainer, trainee, other_trainee, make_lab):
+def test_a_trainer_sees_the_runs_of_their_groups_trainees(
+    client, trainer, trainee, other_trainee, make_lab
+):
+    from quizapp.groups.models import Group, Membership
+
+    group = Group.objects.create(name="G", created_by=trainer)
+    group.trainers.add(trainer)
+    Membership.objects.create(group=group, trainee=trainee)
     lab = make_lab()
     runs = [make_run(trainee, lab), make_run(other_trainee, lab)]
     client.force_login(trainer)
 
-    listed = client.get(reverse("lab:trainer_runs")).context["page"].object_list
-    page = client.get(runs[1].get_absolute_url())
+    listed = client.get(reverse("grouplabs:runs")).context["page"].object_list
+    page = client.get(runs[0].get_absolute_url())
 
-    assert {run.pk for run in listed} == {run.pk for run in runs}
+    assert {run.pk for run in listed} == {runs[0].pk}
     assert page.status_code == 200
-    assert "bob" in page.text
+    assert "alice" in page.text
+    assert client.get(runs[1].get_absolute_url()).status_code == 404
 
 
 def test_a_pending_run_page_works_without_javascript(client, trainee, make_lab):

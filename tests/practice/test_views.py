@@ -258,7 +258,12 @@ def test_answer_and_next_cost_at_most_ten_queries(client, bank, trainee, extra_h
         **hx,
     )
     following = _queries(client, "get", session.get_absolute_url(), **hx)
-    assert len(posted) <= 10, "\n".join(posted)
+    # The trainers' per-day summary (quizapp/groups) is kept in the answer's own
+    # transaction so that the dashboard never reads answers: counted on its own.
+    summary = [sql for sql in posted if '"groups_' in sql]
+    answering = [sql for sql in posted if sql not in summary]
+    assert len(answering) <= 10, "\n".join(answering)
+    assert len(summary) <= 5, "\n".join(summary)
     assert len(following) <= 10, "\n".join(following)
 
 

@@ -1,0 +1,1 @@
+from tests.itemanalysis.conftest import in_english, make_question, options, topic  # noqa: F401
