@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 from django.db.models import Count, Max, OuterRef, Q, Subquery, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from course.models import Topic
 from quizapp.adaptive.engine import LearnerState
@@ -39,6 +40,9 @@ class TraineeRow:
     readiness: float | None = None
     band: str = ""
     by_topic: dict = field(default_factory=dict)
+    # (cell, heat-map classes, "n answers"), worded once here: a template tag per cell
+    # costs more than the whole computation on a big group.
+    shown: list = field(default_factory=list)
 
     @property
     def readiness_percent(self) -> int | None:
@@ -67,6 +71,7 @@ def trainee_rows(group, *, now, topics=None) -> tuple[list[Topic], list[TraineeR
     )
     labs = _lab_activity(user_ids)
     blank = topic_mastery(new_engine(), LearnerState(), topics)  # nobody has answered yet
+    tips = {}
     rows = []
     for trainee in trainees:
         learner_id = learners.get(trainee.pk)
@@ -86,9 +91,27 @@ def trainee_rows(group, *, now, topics=None) -> tuple[list[Topic], list[TraineeR
                 readiness=ready,
                 band=readiness_band(ready),
                 by_topic={cell.slug: cell for cell in cells},
+                shown=[(cell, heat_tone(cell), _tip(cell.answers, tips)) for cell in cells],
             )
         )
     return topics, rows
+
+
+def _tip(answers: int, known: dict) -> str:
+    if answers not in known:
+        known[answers] = ngettext("%(n)s answer", "%(n)s answers", answers) % {"n": answers}
+    return known[answers]
+
+
+FEW_ANSWERS = 3  # below this a cell is hatched: the estimate rests on too little
+
+
+def heat_tone(cell) -> str:
+    """Return the heat-map classes of a cell: its band, and "heat-few" when answers are few."""
+    if cell.answers == 0:
+        return "heat-none"
+    band = "high" if cell.percent >= 80 else "mid" if cell.percent >= 50 else "low"
+    return f"heat-{band} heat-few" if cell.answers < FEW_ANSWERS else f"heat-{band}"
 
 
 def _days(learner_ids, today) -> dict:
