@@ -127,15 +127,17 @@ class Engine:
             # Plain dicts are read directly: building 10,000 ItemMeta would double the cost.
             if isinstance(meta, ItemMeta):
                 item, options, topic, prior = meta.id, meta.options, meta.topic, meta.difficulty
+                kind = meta.kind
             else:
                 item, options = meta["id"], meta.get("options")
                 topic, prior = meta.get("topic") or "", meta.get("difficulty")
+                kind = meta.get("kind") or ""
             state = states.get(item)
             if state is None:
                 b = 0.0 if prior is None else prior
-                state = ItemState(item, options, topic, b, var, 0, 1.0, var_a)
+                state = ItemState(item, options, topic, b, var, 0, 1.0, var_a, kind)
             else:
-                state.options, state.topic = options, topic
+                state.options, state.topic, state.kind = options, topic, kind
             self.items[item] = state
         self.index = CandidateIndex(self.items.values())
 

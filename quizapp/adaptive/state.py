@@ -30,6 +30,7 @@ class ItemMeta:
     options: int | None = None
     topic: str = ""
     difficulty: float | None = None
+    kind: str = ""  # the item type ("truefalse", "ordering"...), for the mix of a session
 
 
 @dataclass(slots=True)
@@ -48,6 +49,7 @@ class ItemState:
     answers: int = 0
     a: float = 1.0
     var_a: float = 0.0
+    kind: str = ""
 
     @property
     def guess(self) -> float:
@@ -63,6 +65,7 @@ class ItemState:
             "answers": self.answers,
             "a": self.a,
             "var_a": self.var_a,
+            "kind": self.kind,
         }
 
     @classmethod
@@ -76,6 +79,7 @@ class ItemState:
             answers=int(data.get("answers", 0)),
             a=float(data.get("a", 1.0)),
             var_a=float(data.get("var_a", 0.0)),
+            kind=data.get("kind") or "",
         )
 
 
