@@ -43,3 +43,11 @@ def test_it_resolves_glossary_and_section_links_in_the_active_language(db):
 def test_it_marks_external_links_noopener():
     html = render_markdown("[RFC 6409](https://www.rfc-editor.org/rfc/rfc6409)")
     assert 'rel="noopener noreferrer"' in html
+
+
+def test_inline_markdown_keeps_code_and_emphasis_and_nothing_else():
+    from course.rendering import render_inline, render_plain
+
+    html = render_inline('S : `250 OK`, *vite* <img src=x onerror="alert(1)"> [lien](http://x)')
+    assert html == "S : <code>250 OK</code>, <em>vite</em>  lien"
+    assert render_plain("`<b>` **gras**") == "&lt;b&gt; gras"
