@@ -28,6 +28,8 @@ session ("probe"); a missed item of the session once `retry_gap` others were ser
 one per `retry_spacing` items ("retry_missed"); a due review ("review_due"); otherwise the
 item whose predicted success is nearest the target, favouring weak topics ("weak_topic" with
 the topic) and items not seen lately ("new_at_level", or "at_level" for an item seen before).
+Reviews and items at level also keep the session's mix of item types near the bank's
+(`mix.py`): a third true/false at most, every type met within 20 items.
 No item is served twice in a session except as a retry. A retry follows feedback on the same
 item, so it is recorded but is not evidence about ability or difficulty.
 
@@ -55,6 +57,7 @@ from typing import Any
 
 from quizapp.adaptive import model
 from quizapp.adaptive.config import Config
+from quizapp.adaptive.mix import Mix
 from quizapp.adaptive.selection import (
     PROBE,
     CandidateIndex,
@@ -175,10 +178,13 @@ class Engine:
             probe = self.index.random(self.rng, view.fresh)
             if probe is not None:
                 return Choice(probe, PROBE, probe=True)
+        mix = Mix.of(self.index.kinds, learner.session)
+        # A type that must come before the horizon goes before a due review: reviews can wait.
+        due = None if mix.urgent(cfg) else due
         return (
             pick_retry(view, self.items, cfg)
-            or (pick_due(view, self.items, due, cfg) if due else None)
-            or pick_at_level(view, self.index, self.items, self.rng, cfg)
+            or (pick_due(view, self.items, due, cfg, mix) if due else None)
+            or pick_at_level(view, self.index, self.items, self.rng, cfg, mix)
         )
 
     def difficulty_range(self, learner: LearnerState, width: float = 1.5) -> tuple[float, float]:
@@ -228,6 +234,7 @@ class Engine:
             if not correct and session.mode == PRACTICE:
                 session.missed.append([item, session.position])
         session.served.append(item)
+        session.mix.append([state.topic, state.kind])
         session.outcomes.append(bool(correct))
         learner.remember(item, self.config.recent_memory)
         learner.served_total += 1

@@ -110,6 +110,8 @@ class SessionState:
     # Missed items as [item, position served]; an item leaves the list once brought back.
     missed: list[list[Any]] = field(default_factory=list)
     last_retry: int = -1_000_000
+    # [topic, kind] of each item served, for the mix of types (see `mix.py`).
+    mix: list[list[str]] = field(default_factory=list)
     # Exam only: log-likelihood of the exam answers on the ability grid.
     exam_loglik: list[float] | None = None
 
@@ -129,6 +131,7 @@ class SessionState:
             "outcomes": list(self.outcomes),
             "missed": [list(pair) for pair in self.missed],
             "last_retry": self.last_retry,
+            "mix": [list(pair) for pair in self.mix],
             "exam_loglik": None if self.exam_loglik is None else list(self.exam_loglik),
         }
 
@@ -142,6 +145,7 @@ class SessionState:
             outcomes=[bool(x) for x in data.get("outcomes", [])],
             missed=[list(pair) for pair in data.get("missed", [])],
             last_retry=int(data.get("last_retry", -1_000_000)),
+            mix=[[str(topic), str(kind)] for topic, kind in data.get("mix", [])],
             exam_loglik=None if loglik is None else [float(x) for x in loglik],
         )
 

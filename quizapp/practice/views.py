@@ -7,12 +7,16 @@ from django.views.decorators.vary import vary_on_headers
 
 from course.models import Section
 from course.rendering import render_plain
+from quizapp.adaptive.charts import forecast_bars
+from quizapp.adaptive.outlook import outlook_for
+from quizapp.adaptive.services import REVIEW_SESSION_MAX
 from quizapp.bank.specs import InvalidAnswer, QuestionType, parse_answer
 from quizapp.htmx import wants_fragment
 from quizapp.practice import presenting, summary
 from quizapp.practice.forms import StartForm
 from quizapp.practice.models import PracticeSession, SessionItem
 from quizapp.practice.services import (
+    existing_learner,
     learner_for,
     owner_filter,
     record_answer,
@@ -39,6 +43,18 @@ def practice_home(request):
     status = 400 if form.errors else 200
     context = {"form": form, "unfinished": unfinished, "nav": "practice"}
     return render(request, "practice/home.html", context, status=status)
+
+
+def reviews(request):
+    """Show the reviews due now, when the next one comes, and the next seven days."""
+    outlook = outlook_for(existing_learner(request))
+    context = {
+        "outlook": outlook,
+        "bars": forecast_bars(outlook.days),
+        "review_size": min(outlook.due, REVIEW_SESSION_MAX),
+        "nav": "reviews",
+    }
+    return render(request, "practice/reviews.html", context)
 
 
 ITEM_RELATED = ("question__section", "question__main_topic", "question__stat")
