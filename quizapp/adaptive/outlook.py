@@ -30,6 +30,11 @@ class Outlook:
     days: list[Day]
 
     @property
+    def next_soon(self) -> bool:
+        """Return True when the next review is under a minute away ("in 0 minutes" says nothing)."""
+        return self.next_due is not None and self.next_due - timezone.now() < timedelta(minutes=1)
+
+    @property
     def week(self) -> int:
         return sum(d.count for d in self.days)
 

@@ -284,6 +284,11 @@ class Progress:
     next_due: object = None
 
     @property
+    def next_soon(self) -> bool:
+        """Return True when the next review is under a minute away ("in 0 minutes" says nothing)."""
+        return self.next_due is not None and self.next_due - utcnow() < timedelta(minutes=1)
+
+    @property
     def chart(self) -> dict:
         """Return the mastery-over-time picture's lines, and a table of the same figures."""
         lines, days = mastery_lines(self.history, self.topics)

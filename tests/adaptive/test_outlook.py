@@ -76,6 +76,8 @@ def test_the_reviews_page_says_when_the_next_comes_and_draws_the_week(client, le
     text = response.text
     assert "la prochaine arrive dans 2\xa0heures" in text
     assert text.count("<rect ") == 7  # one bar per day
+    # Coordinates are numbers an SVG reads, not French decimals with a comma.
+    assert not re.search(r'(x|y|height|width)="[\d.]*,', text)
     assert "<caption>Révisions à faire par jour</caption>" in text
 
 
