@@ -112,6 +112,7 @@ def _question(item, error: str = "", arrangement=None, moved=None) -> dict:
         "reason": presenting.reason_text(item),
         "error": error,
         "moved": moved,
+        "focus": "",
     }
 
 
@@ -200,6 +201,10 @@ def _move_step(request, item):
     arrangement, moved = presenting.move_step(arrangement, request.POST["move"])
     context = {"session": item.session, "total": item.session.size, "answered": item.position - 1}
     context |= {"state": "question", **_question(item, arrangement=arrangement, moved=moved)}
+    # Focus stays on the button pressed, at the step's new place; at the top or the bottom
+    # that button is disabled, so the other one takes it.
+    up = request.POST["move"].startswith("up")
+    context["focus"] = "up" if (up and moved) or (not up and moved == size - 1) else "down"
     if moved is not None:
         step = render_plain(context["shown"].choices[moved][1])
         context["live"] = _("%(step)s: now step %(n)s of %(total)s.") % {

@@ -159,3 +159,13 @@ def test_a_section_tests_summary_links_the_next_section_and_lists_each_paragraph
     (paragraph,) = summary.context["to_reread"]
     assert (paragraph.title, paragraph.heading, paragraph.missed) == ("Partie 1", "Titre 1", 2)
     assert "2 questions manquées" in summary.text
+
+
+def test_a_step_moved_to_the_top_keeps_focus_on_its_down_button(client, bank, monkeypatch):
+    force_next(monkeypatch, "ordering")
+    session = start(client)
+    page, item = current(client, session)
+    moved = client.post(answer_url(session, item), {**ranks(page), "move": "up-1"})
+    html = moved.text.replace("\n", " ")
+    assert re.search(r'value="down-0"[^>]*autofocus', html)
+    assert not re.search(r'value="up-0"[^>]*autofocus', html)
