@@ -49,13 +49,14 @@ class Paragraph:
     heading: str
     url: str
     missed: int = 1
+    order: int = 0
 
 
 def paragraphs_to_reread(items) -> list[Paragraph]:
-    """Return the course paragraphs behind the questions missed, each once, with its heading.
+    """Return the course paragraphs behind the questions missed, each once, in course order.
 
     Two missed questions on one paragraph give one line that says so; two paragraphs of
-    one section are told apart by their own headings.
+    one section are told apart by their own headings (the page groups them by section).
     """
     paragraphs: dict[str, Paragraph] = {}
     for item in items:
@@ -66,5 +67,6 @@ def paragraphs_to_reread(items) -> list[Paragraph]:
                 paragraphs[url].missed += 1
             else:
                 heading = question.section.paragraph_title(question.anchor)
-                paragraphs[url] = Paragraph(question.section.title, heading, url)
-    return list(paragraphs.values())
+                section = question.section
+                paragraphs[url] = Paragraph(section.title, heading, url, order=section.order)
+    return sorted(paragraphs.values(), key=lambda p: p.order)
