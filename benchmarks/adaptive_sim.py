@@ -53,13 +53,40 @@ class Scenario:
     name: str
     options: int | None
     learning: float
+    mixed: bool = False  # the shipped bank's mix of item types (see MIXED_BANK)
 
 
 SCENARIOS = {
     "S1": Scenario("S1", None, 0.0),
     "S2": Scenario("S2", 4, 0.0),
     "S3": Scenario("S3", 4, 0.01),
+    "S4": Scenario("S4", None, 0.0, mixed=True),
 }
+
+# S4: the shipped bank's items per topic and type (fixtures/questions.json, 188 items), scaled
+# to the simulated bank. Each type guesses as the site says (specs.option_count): true/false 2,
+# single choice 4 options, multiple choice 2^4 - 1 patterns, open answers never.
+KIND_OPTIONS = {
+    "single": 4,
+    "truefalse": 2,
+    "multiple": 15,
+    "short": None,
+    "port": None,
+    "matching": None,
+    "ordering": None,
+}
+MIXED_BANK = {
+    "ports-security": {"single": 11, "truefalse": 8, "port": 7, "multiple": 4, "short": 4,
+                       "matching": 2, "ordering": 2},
+    "diagnostics": {"single": 17, "matching": 5, "short": 4, "ordering": 4, "port": 4,
+                    "truefalse": 2, "multiple": 2},
+    "smtp-roles": {"single": 12, "truefalse": 8, "short": 6, "matching": 4, "ordering": 4,
+                   "multiple": 4},
+    "client-setup": {"single": 14, "truefalse": 7, "port": 5, "multiple": 4, "short": 4,
+                     "matching": 2, "ordering": 1},
+    "pop3-imap": {"single": 13, "truefalse": 9, "matching": 4, "short": 4, "ordering": 4,
+                  "multiple": 3},
+}  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -83,6 +110,11 @@ class TrueItem:
     b: float
     c: float
     topic: str
+    kind: str = ""
+
+    @property
+    def options(self) -> int | None:
+        return KIND_OPTIONS.get(self.kind)
 
     def p(self, theta: float) -> float:
         return self.c + (1.0 - self.c) * model.sigmoid(self.a * (theta - self.b))
@@ -96,11 +128,44 @@ class TrueItem:
 
 def make_bank(rng: random.Random, scenario: Scenario, size: int) -> list[TrueItem]:
     """Return the hidden truth of the bank."""
+    if scenario.mixed:
+        return make_mixed_bank(rng, size)
     c = model.guess_floor(scenario.options)
     return [
         TrueItem(i, max(0.3, rng.gauss(1.2, 0.25)), rng.gauss(0.0, 1.0), c, f"t{i % TOPICS}")
         for i in range(size)
     ]
+
+
+def make_mixed_bank(rng: random.Random, size: int) -> list[TrueItem]:
+    """Return a bank with the shipped mix of topics and types, scaled to about `size` items."""
+    total = sum(sum(kinds.values()) for kinds in MIXED_BANK.values())
+    slots = [
+        (topic, kind)
+        for topic, kinds in MIXED_BANK.items()
+        for kind, count in kinds.items()
+        for _ in range(round(count * size / total))
+    ]
+    return [
+        TrueItem(
+            i,
+            max(0.3, rng.gauss(1.2, 0.25)),
+            rng.gauss(0.0, 1.0),
+            model.guess_floor(KIND_OPTIONS[kind]),
+            topic,
+            kind,
+        )
+        for i, (topic, kind) in enumerate(slots)
+    ]
+
+
+def bank_meta(bank: list[TrueItem], scenario: Scenario) -> list[dict]:
+    """Return what the engine is told about the bank: never the true parameters."""
+    if scenario.mixed:
+        return [
+            {"id": it.id, "options": it.options, "topic": it.topic, "kind": it.kind} for it in bank
+        ]
+    return [{"id": it.id, "options": scenario.options, "topic": it.topic} for it in bank]
 
 
 class Oracle:
@@ -222,7 +287,10 @@ def clone(engine: Engine, config: Config, seed: int) -> Engine:
     """Return a new engine with `config` and a copy of `engine`'s learned items."""
     copy = Engine(config, seed=seed)
     copy.reset(
-        [{"id": i.id, "options": i.options, "topic": i.topic} for i in engine.items.values()],
+        [
+            {"id": i.id, "options": i.options, "topic": i.topic, "kind": i.kind}
+            for i in engine.items.values()
+        ],
         {i.id: ItemState.from_dict(i.to_dict()) for i in engine.items.values()},
     )
     return copy
@@ -248,7 +316,7 @@ def run_scenario(scenario: Scenario, size: Size, seed: int, base: Config | None 
     rng = random.Random(f"{seed}-{scenario.name}")
     bank = make_bank(rng, scenario, size.bank)
     engine = Engine(base, seed=rng.randrange(2**32))
-    engine.reset([{"id": it.id, "options": scenario.options, "topic": it.topic} for it in bank])
+    engine.reset(bank_meta(bank, scenario))
     calibrate(engine, bank, size, scenario, rng)
     config = engine.config
     arms = {"engine": clone(engine, config, 1), "random": clone(engine, config, 2)}
@@ -267,6 +335,8 @@ def run_scenario(scenario: Scenario, size: Size, seed: int, base: Config | None 
     config = replace(config, cut=(CUT - intercept) / slope)
     exams = sit_exams(arms["engine"], config, bank, size, scenario, seed, slope)
     figures = summarise(logs, exams, CHECKPOINTS, CUT, seed)
+    if scenario.mixed:
+        figures["types"] = type_figures(logs["engine"], bank, thetas)
     figures["engine_scale"] = {
         "prior_mean": config.prior_mean,
         "prior_sd": config.prior_sd,
@@ -393,6 +463,35 @@ def exam_figures(sittings: list, cut: float, longest: int) -> dict:
     }
 
 
+def type_figures(logs: list, bank: list[TrueItem], thetas: list[float], first: int = 20) -> dict:
+    """Return the mix of item types the engine served, against the bank's own mix.
+
+    Per learner, over their first `first` answers: the true/false share (all learners and the
+    struggling ones, true ability below -1), whether every type of the bank was met, and the
+    distance between the types served and the bank's (half the sum of absolute differences).
+    """
+    kinds = sorted({it.kind for it in bank})
+    bank_share = {k: sum(it.kind == k for it in bank) / len(bank) for k in kinds}
+    tf, weak_tf, every, distance = [], [], [], []
+    for (rows, _marks), theta in zip(logs, thetas, strict=True):
+        served = [bank[row[7]].kind for row in rows[:first]]
+        share = {k: served.count(k) / len(served) for k in kinds}
+        tf.append(share.get("truefalse", 0.0))
+        if theta < -1:
+            weak_tf.append(share.get("truefalse", 0.0))
+        every.append(1.0 if all(share[k] for k in kinds) else 0.0)
+        distance.append(sum(abs(share[k] - bank_share[k]) for k in kinds) / 2)
+    return {
+        "first": first,
+        "bank_truefalse": bank_share.get("truefalse", 0.0),
+        "truefalse": evaluation.mean(tf),
+        "truefalse_max": max(tf),
+        "truefalse_weak": evaluation.mean(weak_tf),
+        "every_type": evaluation.mean(every),
+        "distance": evaluation.mean(distance),
+    }
+
+
 def summarise(logs: dict, exams: dict, checkpoints, cut: float, seed: int) -> dict:
     """Return every figure of one scenario."""
     engine_rows = [row for rows, _ in logs["engine"] for row in rows]
@@ -482,6 +581,14 @@ def render(report: dict, checkpoints) -> str:
         out.append("after the 10th    in 0.65-0.85  success")
         for arm, f in fig["band"].items():
             out.append(f"  {arm:<14}  {f['in_band']:.3f}         {f['success']:.3f}")
+        if types := fig.get("types"):
+            out.append(
+                f"types in the first {types['first']}: true/false {types['truefalse']:.3f}"
+                f" (bank {types['bank_truefalse']:.3f}, weakest learners"
+                f" {types['truefalse_weak']:.3f}, worst {types['truefalse_max']:.3f}),"
+                f" every type met {types['every_type']:.3f},"
+                f" distance to the bank's mix {types['distance']:.3f}"
+            )
         out.append("exam, cut 0.5       to SE<=0.3 (reached)  accuracy  false pass  length")
         for arm, f in fig["exam"].items():
             out.append(

@@ -1,3 +1,5 @@
+import re
+
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -86,6 +88,13 @@ class Section(models.Model):
 
     def get_absolute_url(self):
         return reverse("course:section", kwargs={"slug": self.slug})
+
+    def paragraph_title(self, anchor: str) -> str:
+        """Return the heading of the paragraph `anchor` in the active language ("" if none)."""
+        if not anchor:
+            return ""
+        heading = re.search(rf"^#{{2,4}} +(.+?) *\{{#{re.escape(anchor)}\}} *$", self.body, re.M)
+        return heading.group(1).replace("`", "") if heading else ""
 
 
 class Objective(models.Model):

@@ -62,6 +62,8 @@ ALLOWED_ATTRIBUTES = {
 }
 # Images only from the site's own store of imported question images (checked files).
 IMAGE_PREFIX = "/media/questions/"
+# Choices, answers and recaps are phrases inside a label or a list item: only inline markup.
+INLINE_TAGS = {"code", "em", "strong", "kbd", "sub", "sup"}
 _INTERNAL_LINK = re.compile(r"\]\((glossary|section):([a-z0-9-]+)(#[a-z0-9-]+)?\)")
 
 
@@ -124,3 +126,19 @@ def _sanitise(html: str) -> str:
         url_schemes={"http", "https", "mailto"},
         link_rel="noopener noreferrer",
     )
+
+
+def render_inline(text: str) -> str:
+    """Return sanitised HTML for a phrase: `code`, *emphasis* and **strong**, nothing else.
+
+    The same Markdown and the same sanitiser as the course, so a choice reads like the
+    course paragraph it quotes; paragraphs, links and blocks are reduced to their words.
+    """
+    html = markdown.markdown(text, extensions=["extra"], output_format="html")
+    return nh3.clean(html, tags=INLINE_TAGS, attributes={}).strip()
+
+
+def render_plain(text: str) -> str:
+    """Return a phrase's words without its Markdown, for places that hold no markup (<option>)."""
+    html = markdown.markdown(text, extensions=["extra"], output_format="html")
+    return nh3.clean(html, tags=set(), attributes={}).strip()

@@ -91,6 +91,7 @@ TEMPLATES = [
                 "django.template.context_processors.csp",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "quizapp.practice.context_processors.reviews_due",
             ],
             # Tests set this to raise, so that a typo in a template fails loudly.
             "string_if_invalid": env_str("TEMPLATE_STRING_IF_INVALID", ""),

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.contrib.auth import login
 from django.contrib.auth.views import LoginView, PasswordResetView
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods
@@ -43,6 +44,8 @@ class FacteurLoginView(LoginView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["demo_accounts"] = DEMO_ACCOUNTS if settings.DEBUG else ()
+        # A visitor sent here from the lab is told why an account is needed there.
+        context["for_lab"] = self.get_redirect_url().startswith(reverse("lab:index"))
         return context
 
 

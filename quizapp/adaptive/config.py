@@ -38,6 +38,12 @@ class Config:
     # retry is served per `retry_spacing` items: the scheduler brings the others back later.
     retry_gap: int = 5
     retry_spacing: int = 40
+    # The mix of item types in a session (see `mix.py`): logits per item a type is behind its
+    # share, the most true/false may take of a session, and the answer by which every type of
+    # the scope has been met. A weight of 0 and a cap of 1 turn the balance off.
+    type_weight: float = 0.5
+    truefalse_cap: float = 1 / 3
+    type_horizon: int = 20
 
     # Exam: cut score, the 95 % rule, length limits and exposure control.
     cut: float = 0.0

@@ -28,6 +28,8 @@ session ("probe"); a missed item of the session once `retry_gap` others were ser
 one per `retry_spacing` items ("retry_missed"); a due review ("review_due"); otherwise the
 item whose predicted success is nearest the target, favouring weak topics ("weak_topic" with
 the topic) and items not seen lately ("new_at_level", or "at_level" for an item seen before).
+Reviews and items at level also keep the session's mix of item types near the bank's
+(`mix.py`): a third true/false at most, every type met within 20 items.
 No item is served twice in a session except as a retry. A retry follows feedback on the same
 item, so it is recorded but is not evidence about ability or difficulty.
 
@@ -55,6 +57,7 @@ from typing import Any
 
 from quizapp.adaptive import model
 from quizapp.adaptive.config import Config
+from quizapp.adaptive.mix import Mix
 from quizapp.adaptive.selection import (
     PROBE,
     CandidateIndex,
@@ -127,15 +130,17 @@ class Engine:
             # Plain dicts are read directly: building 10,000 ItemMeta would double the cost.
             if isinstance(meta, ItemMeta):
                 item, options, topic, prior = meta.id, meta.options, meta.topic, meta.difficulty
+                kind = meta.kind
             else:
                 item, options = meta["id"], meta.get("options")
                 topic, prior = meta.get("topic") or "", meta.get("difficulty")
+                kind = meta.get("kind") or ""
             state = states.get(item)
             if state is None:
                 b = 0.0 if prior is None else prior
-                state = ItemState(item, options, topic, b, var, 0, 1.0, var_a)
+                state = ItemState(item, options, topic, b, var, 0, 1.0, var_a, kind)
             else:
-                state.options, state.topic = options, topic
+                state.options, state.topic, state.kind = options, topic, kind
             self.items[item] = state
         self.index = CandidateIndex(self.items.values())
 
@@ -173,10 +178,13 @@ class Engine:
             probe = self.index.random(self.rng, view.fresh)
             if probe is not None:
                 return Choice(probe, PROBE, probe=True)
+        mix = Mix.of(self.index.kinds, learner.session)
+        # A type that must come before the horizon goes before a due review: reviews can wait.
+        due = None if mix.urgent(cfg) else due
         return (
             pick_retry(view, self.items, cfg)
-            or (pick_due(view, self.items, due, cfg) if due else None)
-            or pick_at_level(view, self.index, self.items, self.rng, cfg)
+            or (pick_due(view, self.items, due, cfg, mix) if due else None)
+            or pick_at_level(view, self.index, self.items, self.rng, cfg, mix)
         )
 
     def difficulty_range(self, learner: LearnerState, width: float = 1.5) -> tuple[float, float]:
@@ -229,6 +237,7 @@ class Engine:
             if float(correct) < 1.0 and session.mode == PRACTICE:
                 session.missed.append([item, session.position])
         session.served.append(item)
+        session.mix.append([state.topic, state.kind])
         session.outcomes.append(float(correct) >= 1.0)
         learner.remember(item, self.config.recent_memory)
         learner.served_total += 1

@@ -1,6 +1,6 @@
 """Item selection: a difficulty index over the candidates, and the practice and exam rules.
 
-Candidates are grouped by (topic, number of options) and kept sorted by learned difficulty, so
+Candidates are grouped by (topic, number of options, type) and kept sorted by learned difficulty, so
 finding the items nearest a wanted difficulty is a binary search per group rather than a scan
 of every candidate: a pick among 10,000 candidates costs a fraction of a millisecond.
 """
@@ -9,14 +9,16 @@ from __future__ import annotations
 
 import random
 from bisect import bisect_left, bisect_right
+from collections import Counter
 from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
 
 from quizapp.adaptive import model
 from quizapp.adaptive.config import Config
+from quizapp.adaptive.mix import Mix
 from quizapp.adaptive.state import ItemId, ItemState, LearnerState
 
-GroupKey = tuple[str, int | None]
+GroupKey = tuple[str, int | None, str]
 
 # Machine-readable reasons; the web layer translates them for « Pourquoi cette question ? ».
 REVIEW_DUE = "review_due"
@@ -44,14 +46,18 @@ class Choice:
 
 
 class CandidateIndex:
-    """Candidate items grouped by (topic, options) and sorted by difficulty."""
+    """Candidate items grouped by (topic, options, type) and sorted by difficulty."""
 
     def __init__(self, items: Iterable[ItemState] = ()) -> None:
         pending: dict[GroupKey, list[tuple[float, int, ItemId]]] = {}
         self.ids: list[ItemId] = []
+        # Candidates per (topic, type): the shares the mix of a session aims at.
+        self.kinds: Counter[tuple[str, str]] = Counter()
         for order, item in enumerate(items):
-            pending.setdefault((item.topic, item.options), []).append((item.b, order, item.id))
+            key = (item.topic, item.options, item.kind)
+            pending.setdefault(key, []).append((item.b, order, item.id))
             self.ids.append(item.id)
+            self.kinds[(item.topic, item.kind)] += 1
         self.groups: dict[GroupKey, tuple[list[float], list[ItemId]]] = {}
         for key, rows in pending.items():
             rows.sort()
@@ -59,7 +65,7 @@ class CandidateIndex:
 
     def move(self, item: ItemState, old_b: float) -> None:
         """Re-file `item` after its difficulty changed from `old_b`."""
-        bs, ids = self.groups[(item.topic, item.options)]
+        bs, ids = self.groups[(item.topic, item.options, item.kind)]
         pos = bisect_left(bs, old_b)
         while ids[pos] != item.id:
             pos += 1
@@ -124,13 +130,25 @@ def band_distance(view: View, item: ItemState, cfg: Config) -> float:
 
 
 def pick_due(
-    view: View, items: dict[ItemId, ItemState], due: Iterable[ItemId], cfg: Config
+    view: View,
+    items: dict[ItemId, ItemState],
+    due: Iterable[ItemId],
+    cfg: Config,
+    mix: Mix | None = None,
 ) -> Choice | None:
-    """Return the due review nearest the target success rate, if any is a candidate."""
+    """Return the due review nearest the target success rate (and the mix), if any."""
     ready = [i for i in due if i in items and view.fresh(i)]
+    if mix is not None:
+        ready = [i for i in ready if mix.allows(items[i].kind, cfg)] or ready
     if not ready:
         return None
-    return Choice(min(ready, key=lambda i: band_distance(view, items[i], cfg)), REVIEW_DUE)
+
+    def score(item_id: ItemId) -> float:
+        item = items[item_id]
+        balance = mix.bonus(item.topic, item.kind, cfg) if mix is not None else 0.0
+        return band_distance(view, item, cfg) - balance
+
+    return Choice(min(ready, key=score), REVIEW_DUE)
 
 
 def pick_retry(view: View, items: dict[ItemId, ItemState], cfg: Config) -> Choice | None:
@@ -158,21 +176,43 @@ def pick_at_level(
     items: dict[ItemId, ItemState],
     rng: random.Random,
     cfg: Config,
+    mix: Mix | None = None,
 ) -> Choice | None:
     """Return the item nearest the target success rate, favouring weak topics and fresh items.
 
     The score is the distance in logits to the target, minus a bonus on a topic where the
-    learner is below their overall level, plus a penalty for items seen lately, plus a little
-    noise so that learners of equal ability do not all wear out the same few items.
+    learner is below their overall level, minus the mix's bonus for a type the session lacks
+    (see `mix.py`), plus a penalty for items seen lately, plus a little noise so that
+    learners of equal ability do not all wear out the same few items.
     """
+    if mix is not None:
+        urgent = mix.urgent(cfg)
+        groups = [k for k in index.groups if not urgent or k[2] in urgent]
+        capped = [k for k in groups if mix.allows(k[2], cfg)]
+        choice = _pick_among(view, index, items, rng, cfg, capped, mix)
+        return choice or _pick_among(view, index, items, rng, cfg, list(index.groups), mix)
+    return _pick_among(view, index, items, rng, cfg, list(index.groups), None)
+
+
+def _pick_among(
+    view: View,
+    index: CandidateIndex,
+    items: dict[ItemId, ItemState],
+    rng: random.Random,
+    cfg: Config,
+    groups: list[GroupKey],
+    mix: Mix | None,
+) -> Choice | None:
     learner = view.learner
     best: tuple[float, ItemId, str, float] | None = None
-    for key in index.groups:
-        topic, options = key
+    for key in groups:
+        topic, options, kind = key
         offset, tvar = view.topic(topic, cfg)
         goal = model.target_logit(cfg.target, model.guess_floor(options))
         base = view.theta + offset
         bonus = cfg.weak_weight * max(0.0, -offset)
+        if mix is not None:
+            bonus += mix.bonus(topic, kind, cfg)
         wanted = base - goal / model.spread(view.var + tvar)
         for item_id in index.nearest(key, wanted, view.fresh, cfg.window):
             item = items[item_id]

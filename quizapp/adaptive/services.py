@@ -5,17 +5,21 @@ items nearest the learner's level, plus due reviews and missed items), never
 the whole bank or the whole history.
 """
 
+import math
 import random
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
 
 from django.db import IntegrityError, transaction
 from django.db.models import F, Max, Min
+from django.utils import timezone
 
 from course.models import Topic
+from quizapp.adaptive.charts import HEIGHT, WIDTH, mastery_lines
 from quizapp.adaptive.engine import PRACTICE, Engine, ItemMeta, ItemState, LearnerState
 from quizapp.adaptive.mastery import readiness, topic_mastery
 from quizapp.adaptive.models import ItemStat, LearnerModel, ReviewCard
+from quizapp.adaptive.outlook import due_count
 from quizapp.adaptive.reviews import CardState, rating_for, review, utcnow
 from quizapp.bank.models import Question
 from quizapp.practice.models import Learner
@@ -48,6 +52,7 @@ CANDIDATE_FIELDS = (
     "stat__answers",
     "stat__a",
     "stat__var_a",
+    "type",
 )
 
 
@@ -59,10 +64,10 @@ def engine_for(rows) -> Engine:
     """
     engine = new_engine()
     metas, states = [], {}
-    for pk, topic, difficulty, options, b, var, answers, a, var_a in rows:
-        metas.append(ItemMeta(id=pk, options=options, topic=topic, difficulty=difficulty))
+    for pk, topic, difficulty, options, b, var, answers, a, var_a, kind in rows:
+        metas.append(ItemMeta(pk, options, topic, difficulty, kind))
         if b is not None:
-            states[pk] = ItemState(pk, options, topic, b, var, answers, a, var_a)
+            states[pk] = ItemState(pk, options, topic, b, var, answers, a, var_a, kind)
     engine.reset(metas, states)
     return engine
 
@@ -77,6 +82,7 @@ def question_row(question: Question) -> tuple:
         question.difficulty,
         question.option_count(),
         *learned,
+        question.type,
     )
 
 
@@ -242,7 +248,8 @@ def learn_from_answer(
         before = (old.b, old.var, old.a, old.var_a)
         # The score, not only right or wrong: partial credit is evidence too.
         predicted = engine.record(state, question.pk, score, when.timestamp())
-        if _save_profile(profile, learner_id, state, session_id):
+        history = mastery_history(profile, engine, state, when)
+        if _save_profile(profile, learner_id, state, session_id, history):
             break
         profile = LearnerModel.objects.select_for_update().get(learner_id=learner_id)
     _shift_item(question, before, engine.items[question.pk])
@@ -250,9 +257,30 @@ def learn_from_answer(
     return Learned(predicted, int(rating))
 
 
-def _save_profile(profile, learner_id, state: LearnerState, session_id) -> bool:
+HISTORY_DAYS = 90
+
+
+def mastery_history(profile, engine: Engine, state: LearnerState, when) -> dict:
+    """Return the learner's daily mastery per topic, today's point set from `state`.
+
+    One point per local day and topic answered (the last state of the day), the last
+    HISTORY_DAYS days kept: the line per topic is drawn from it, with no replay of answers.
+    """
+    history = dict((profile.state.get("history") if profile else None) or {})
+    day = timezone.localdate(when).isoformat()
+    history[day] = {
+        slug: round(100 * _sigmoid(engine.ability(state, slug)[0])) for slug in state.topics
+    }
+    return {key: history[key] for key in sorted(history)[-HISTORY_DAYS:]}
+
+
+def _sigmoid(x: float) -> float:
+    return 1.0 / (1.0 + math.exp(-x))
+
+
+def _save_profile(profile, learner_id, state: LearnerState, session_id, history: dict) -> bool:
     """Store the new state if the row is still as read; return False on a conflict."""
-    data = {"engine": state.to_dict(), "session": session_id}
+    data = {"engine": state.to_dict(), "session": session_id, "history": history}
     if profile is None:
         # Two tabs can bring a new learner's first answers at once: the loser of
         # the race reads the winner's row and redoes its update on top of it.
@@ -331,6 +359,23 @@ class Progress:
     topics: list
     readiness: object
     due: int
+    history: dict
+    next_due: object = None
+
+    @property
+    def next_soon(self) -> bool:
+        """Return True when the next review is under a minute away ("in 0 minutes" says nothing)."""
+        return self.next_due is not None and self.next_due - utcnow() < timedelta(minutes=1)
+
+    @property
+    def chart(self) -> dict:
+        """Return the mastery-over-time picture's lines, and a table of the same figures."""
+        lines, days = mastery_lines(self.history, self.topics)
+        rows = [
+            (date.fromisoformat(day), [self.history[day].get(t.slug) for t in self.topics])
+            for day in days
+        ]
+        return {"lines": lines, "rows": rows, "width": WIDTH, "height": HEIGHT}
 
     @property
     def review_size(self) -> int:
@@ -339,13 +384,19 @@ class Progress:
 
 
 def progress_for(learner) -> Progress:
-    """Return mastery per topic, readiness and the number of reviews due for a learner."""
+    """Return mastery per topic and over time, readiness and the reviews due for a learner."""
     profile = LearnerModel.objects.filter(learner=learner).first() if learner else None
     state = learner_state(profile)
     engine = new_engine()
-    due = ReviewCard.objects.filter(learner=learner, due__lte=utcnow()).count() if learner else 0
+    now = utcnow()
+    due = due_count(learner, now=now)
+    upcoming = None
+    if learner is not None and not due:
+        later = ReviewCard.objects.filter(learner=learner, due__gt=now).order_by("due")
+        upcoming = later.values_list("due", flat=True).first()
     topics = topic_mastery(engine, state, Topic.objects.all())
-    return Progress(topics, readiness(engine, state), due)
+    history = (profile.state.get("history") if profile else None) or {}
+    return Progress(topics, readiness(engine, state, topics), due, history, upcoming)
 
 
 # The topic each lab exercise gives evidence on.
@@ -356,26 +407,43 @@ LAB_TOPICS = {
     "diagnose": "diagnostics",
 }
 LAB_PASS = 0.75
+# A lab check counts as LAB_WEIGHT answers, each on an open item of known average difficulty.
+# Why 4: a check verifies at least four separate facts of its topic on a real server, each a
+# fact one quiz item asks alone (port map: the protocol and the security of each of 6 ports;
+# send and fetch: submission port, TLS mode, authentication, then the Received: path; POP3
+# versus IMAP: what DELE at QUIT removes, what \Seen keeps, on two messages), and none can be
+# guessed. Counted as one answer, three checks at 100 % moved mastery by 7 to 14 points,
+# less than two right true/false items; as four answers of known difficulty, they move it as
+# a short session of open answers does (tests/adaptive/test_web.py measures it).
+LAB_WEIGHT = 4
+LAB_ITEM_VAR = 0.05
 
 
 @transaction.atomic
 def learn_from_lab(*, user, kind: str, grade: float) -> None:
-    """Count a graded lab check as one answer on its topic (passed at 75 %).
+    """Count a graded lab check as LAB_WEIGHT answers on its topic (passed at 75 %).
 
-    The check is an open task of average difficulty with no guessing; it is
-    recorded outside the learner's practice session, which is left as it was.
+    Recorded outside the learner's practice session, which is left as it was.
     """
     learner, _ = Learner.objects.get_or_create(user=user)
     profile = LearnerModel.objects.select_for_update().filter(learner=learner).first()
     state = learner_state(profile)
     engine = new_engine()
-    item = f"lab:{kind}"
-    engine.reset([ItemMeta(id=item, options=None, topic=LAB_TOPICS[kind], difficulty=0.0)])
+    topic = LAB_TOPICS[kind]
+    items = [f"lab:{kind}:{n}" for n in range(LAB_WEIGHT)]
+    states = {i: ItemState(i, None, topic, 0.0, LAB_ITEM_VAR, 0, 1.0, 0.0, "lab") for i in items}
+    engine.reset([ItemMeta(i, None, topic, 0.0, "lab") for i in items], states)
     practice = state.session
     engine.start_session(state, PRACTICE)
-    engine.record(state, item, grade >= LAB_PASS, utcnow().timestamp())
+    when = utcnow()
+    for item in items:
+        engine.record(state, item, grade >= LAB_PASS, when.timestamp())
     state.session = practice
-    data = {"engine": state.to_dict(), "session": profile.state.get("session") if profile else None}
+    data = {
+        "engine": state.to_dict(),
+        "session": profile.state.get("session") if profile else None,
+        "history": mastery_history(profile, engine, state, when),
+    }
     LearnerModel.objects.update_or_create(
         learner=learner,
         defaults={"state": data, "answers": (profile.answers if profile else 0) + 1},

@@ -30,6 +30,7 @@ class ItemMeta:
     options: int | None = None
     topic: str = ""
     difficulty: float | None = None
+    kind: str = ""  # the item type ("truefalse", "ordering"...), for the mix of a session
 
 
 @dataclass(slots=True)
@@ -48,6 +49,7 @@ class ItemState:
     answers: int = 0
     a: float = 1.0
     var_a: float = 0.0
+    kind: str = ""
 
     @property
     def guess(self) -> float:
@@ -63,6 +65,7 @@ class ItemState:
             "answers": self.answers,
             "a": self.a,
             "var_a": self.var_a,
+            "kind": self.kind,
         }
 
     @classmethod
@@ -76,6 +79,7 @@ class ItemState:
             answers=int(data.get("answers", 0)),
             a=float(data.get("a", 1.0)),
             var_a=float(data.get("var_a", 0.0)),
+            kind=data.get("kind") or "",
         )
 
 
@@ -106,6 +110,8 @@ class SessionState:
     # Missed items as [item, position served]; an item leaves the list once brought back.
     missed: list[list[Any]] = field(default_factory=list)
     last_retry: int = -1_000_000
+    # [topic, kind] of each item served, for the mix of types (see `mix.py`).
+    mix: list[list[str]] = field(default_factory=list)
     # Exam only: log-likelihood of the exam answers on the ability grid.
     exam_loglik: list[float] | None = None
 
@@ -125,6 +131,7 @@ class SessionState:
             "outcomes": list(self.outcomes),
             "missed": [list(pair) for pair in self.missed],
             "last_retry": self.last_retry,
+            "mix": [list(pair) for pair in self.mix],
             "exam_loglik": None if self.exam_loglik is None else list(self.exam_loglik),
         }
 
@@ -138,6 +145,7 @@ class SessionState:
             outcomes=[bool(x) for x in data.get("outcomes", [])],
             missed=[list(pair) for pair in data.get("missed", [])],
             last_retry=int(data.get("last_retry", -1_000_000)),
+            mix=[[str(topic), str(kind)] for topic, kind in data.get("mix", [])],
             exam_loglik=None if loglik is None else [float(x) for x in loglik],
         )
 

@@ -1,5 +1,9 @@
-"""What the page shows of a question: before the answer (no hint), then the feedback."""
+"""What the page shows of a question: before the answer (no hint), then the feedback.
 
+Texts stay Markdown here; templates render them through course.rendering's sanitiser.
+"""
+
+import itertools
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
@@ -24,11 +28,14 @@ class Shown:
     html: str
     choices: list[tuple[int, str]] = field(default_factory=list)
     lefts: list[tuple[int, str]] = field(default_factory=list)
-    ranks: list[int] = field(default_factory=list)
 
 
-def show(question: Question, order: list[str]) -> Shown:
-    """Return the question as shown before it is answered."""
+def show(question: Question, order: list[str], arrangement: list[int] | None = None) -> Shown:
+    """Return the question as shown before it is answered.
+
+    An ordering question lists its steps in `arrangement` (positions in the shuffled
+    `order`), as the trainee left them with the up/down buttons; at first, shuffled.
+    """
     shown = Shown(type=question.type, html=render_markdown(question.text))
     spec = question.spec
     if question.type in (specs.QuestionType.SINGLE, specs.QuestionType.MULTIPLE):
@@ -40,9 +47,37 @@ def show(question: Question, order: list[str]) -> Shown:
         shown.lefts = [(i, _text(question, p["left"])) for i, p in enumerate(spec["pairs"])]
     elif question.type == specs.QuestionType.ORDERING:
         texts = {s["key"]: _text(question, s["text"]) for s in spec["steps"]}
-        shown.choices = [(i, texts[key]) for i, key in enumerate(order)]
-        shown.ranks = list(range(1, len(order) + 1))
+        arrangement = arrangement if arrangement is not None else list(range(len(order)))
+        shown.choices = [(i, texts[order[i]]) for i in arrangement]
     return shown
+
+
+def arrangement_from(data, size: int) -> list[int] | None:
+    """Return the positions in the order the trainee arranged them, or None if unreadable.
+
+    The form posts each step's rank as `rank-<position>`, as the answer does.
+    """
+    try:
+        ranks = [int(data.get(f"rank-{i}", "")) for i in range(size)]
+    except ValueError:
+        return None
+    if sorted(ranks) != list(range(1, size + 1)):
+        return None
+    return [position for _rank, position in sorted(zip(ranks, range(size), strict=True))]
+
+
+def move_step(arrangement: list[int], move: str) -> tuple[list[int], int | None]:
+    """Return the arrangement after an "up-<index>" or "down-<index>" move, and the new index."""
+    direction, _sep, index = move.partition("-")
+    if not index.isdigit() or direction not in ("up", "down"):
+        return arrangement, None
+    index = int(index)
+    target = index - 1 if direction == "up" else index + 1
+    if not (0 <= index < len(arrangement) and 0 <= target < len(arrangement)):
+        return arrangement, None
+    moved = arrangement[:]
+    moved[index], moved[target] = moved[target], moved[index]
+    return moved, target
 
 
 def right_answer(question: Question) -> list[str]:
@@ -64,27 +99,76 @@ def right_answer(question: Question) -> list[str]:
     return [_text(question, s["text"]) for s in spec["steps"]]
 
 
-def given_answer(question: Question, given: dict) -> list[str]:
-    """Return what the trainee answered, in words."""
+@dataclass(frozen=True)
+class Line:
+    """One line of the trainee's answer, marked right or wrong where the type grades parts."""
+
+    text: str
+    right: bool | None = None
+    note: str = ""
+
+
+def given_answer(question: Question, given: dict) -> list[Line]:
+    """Return what the trainee answered, in words, each part marked where partial credit is."""
     spec = question.spec
     kind = question.type
-    if kind in (specs.QuestionType.SINGLE, specs.QuestionType.MULTIPLE):
-        picked = set(given.get("choices", [given.get("choice")]))
-        return [_text(question, o["text"]) for o in spec["options"] if o["key"] in picked]
+    if kind == specs.QuestionType.SINGLE:
+        return [
+            Line(_text(question, o["text"])) for o in spec["options"] if o["key"] == given["choice"]
+        ]
+    if kind == specs.QuestionType.MULTIPLE:
+        picked = set(given["choices"])
+        return [
+            Line(
+                _text(question, o["text"]),
+                bool(o.get("correct")),
+                "" if o.get("correct") else _("should not be ticked"),
+            )
+            for o in spec["options"]
+            if o["key"] in picked
+        ]
     if kind == specs.QuestionType.TRUEFALSE:
-        return [_("True") if given["value"] else _("False")]
+        return [Line(_("True") if given["value"] else _("False"))]
     if kind in NUMBERS:
-        return [_decimal(given["value"])]
+        return [Line(_decimal(given["value"]))]
     if kind == specs.QuestionType.SHORT:
-        return [str(given["value"])]
+        return [Line(str(given["value"]))]
     if kind == specs.QuestionType.MATCHING:
         rights = {c["key"]: _text(question, c["text"]) for c in specs.right_side(spec)}
         return [
-            f"{_text(question, p['left'])} → {rights.get(given['pairs'].get(p['key']), '?')}"
+            Line(
+                f"{_text(question, p['left'])} → {rights.get(given['pairs'].get(p['key']), '?')}",
+                given["pairs"].get(p["key"]) == p["key"],
+            )
             for p in spec["pairs"]
         ]
-    steps = {s["key"]: _text(question, s["text"]) for s in spec["steps"]}
-    return [steps[key] for key in given["order"]]
+    return _ordering_lines(question, given["order"])
+
+
+def _ordering_lines(question: Question, order: list[str]) -> list[Line]:
+    steps = [s["key"] for s in question.spec["steps"]]
+    texts = {s["key"]: _text(question, s["text"]) for s in question.spec["steps"]}
+    lines = []
+    for place, key in enumerate(order):
+        right = steps[place] == key
+        note = "" if right else _("belongs at step %(n)s") % {"n": steps.index(key) + 1}
+        lines.append(Line(texts[key], right, note))
+    return lines
+
+
+def partial_credit(question: Question, given: dict) -> str:
+    """Return, in words, what the partial credit of an ordering answer counted."""
+    if question.type != specs.QuestionType.ORDERING:
+        return ""
+    steps = [s["key"] for s in question.spec["steps"]]
+    order = given["order"]
+    placed = sum(a == b for a, b in zip(steps, order, strict=True))
+    position = {key: i for i, key in enumerate(order)}
+    kept = sum(position[a] + 1 == position[b] for a, b in itertools.pairwise(steps))
+    return _(
+        "%(placed)s of %(steps)s steps in the right place. The score counts the pairs of "
+        "consecutive steps kept in order: %(kept)s of %(pairs)s."
+    ) % {"placed": placed, "steps": len(steps), "kept": kept, "pairs": len(steps) - 1}
 
 
 def _decimal(value) -> str:

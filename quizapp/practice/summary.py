@@ -43,20 +43,30 @@ def misconceptions_to_review(items) -> list[ToReview]:
     return [ToReview(labels.get(slug, slug), count) for slug, count in counts.most_common()]
 
 
-@dataclass(frozen=True)
+@dataclass
 class Paragraph:
     title: str
+    heading: str
     url: str
+    missed: int = 1
+    order: int = 0
 
 
 def paragraphs_to_reread(items) -> list[Paragraph]:
-    """Return the course paragraphs behind the questions missed, each once."""
-    seen, paragraphs = set(), []
+    """Return the course paragraphs behind the questions missed, each once, in course order.
+
+    Two missed questions on one paragraph give one line that says so; two paragraphs of
+    one section are told apart by their own headings (the page groups them by section).
+    """
+    paragraphs: dict[str, Paragraph] = {}
     for item in items:
         question = item.question
         if hasattr(item, "answer") and not item.answer.correct and question.section_id:
             url = question.course_url()
-            if url not in seen:
-                seen.add(url)
-                paragraphs.append(Paragraph(question.section.title, url))
-    return paragraphs
+            if url in paragraphs:
+                paragraphs[url].missed += 1
+            else:
+                heading = question.section.paragraph_title(question.anchor)
+                section = question.section
+                paragraphs[url] = Paragraph(section.title, heading, url, order=section.order)
+    return sorted(paragraphs.values(), key=lambda p: p.order)

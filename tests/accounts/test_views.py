@@ -103,3 +103,16 @@ def test_demo_accounts_are_created_once_and_never_reset(db):
     ensure_demo_accounts()
     trainer.refresh_from_db()
     assert trainer.check_password("changed-by-her-1")
+
+
+def test_a_visitor_sent_from_the_lab_is_told_what_an_account_unlocks(client, db):
+    response = client.get("/lab/", follow=True)
+    assert (
+        response.redirect_chain[-1][0].startswith("/accounts/login/")
+        or "login" in (response.redirect_chain[-1][0])
+    )
+    text = response.text
+    assert "Le labo demande un compte." in text
+    assert "votre propre boîte aux lettres sur le serveur du labo" in text
+    assert "vos réponses et vos révisions passent dans le compte" in text
+    assert "Le labo demande un compte." not in client.get("/accounts/login/").text

@@ -64,3 +64,11 @@ def test_a_text_is_rendered_once_per_language_and_again_once_edited(monkeypatch)
     with translation.override("fr"):
         assert "édité" in rendering.render_markdown(text + " édité")
     assert len(calls) == 3  # fr, en, then the edited text: never the same twice
+
+
+def test_inline_markdown_keeps_code_and_emphasis_and_nothing_else():
+    from course.rendering import render_inline, render_plain
+
+    html = render_inline('S : `250 OK`, *vite* <img src=x onerror="alert(1)"> [lien](http://x)')
+    assert html == "S : <code>250 OK</code>, <em>vite</em>  lien"
+    assert render_plain("`<b>` **gras**") == "&lt;b&gt; gras"

@@ -79,7 +79,7 @@ def test_an_option_worth_half_gives_half_and_its_feedback_shows_next_to_it(
     assert picked.text == "465" and picked.partial
     assert picked.feedback == "À moitié : c'est le TLS implicite."
     assert "À moitié : c&#x27;est le TLS implicite." in feedback.text
-    assert "En partie juste (score 0,50)" in feedback.text
+    assert "Partiellement juste : 50 %" in feedback.text
 
 
 def test_hints_are_offered_on_request_before_answering(client, moodle_items, monkeypatch):

@@ -84,7 +84,9 @@ def test_htmx_gets_the_feedback_partial_with_explanation_and_course_link(client,
     assert "<html" not in response.text
     assert "Parce que" in response.text
     assert "/course/section-1/#ancre-1" in response.text
-    assert 'hx-swap-oob="true"' in response.text
+    # The one live region keeps its element: htmx changes only its text.
+    assert 'hx-swap-oob="innerHTML:#live-verdict">Bonne réponse.<' in response.text
+    assert 'id="live-verdict"' not in response.text
 
 
 def test_htmx_next_question_gets_only_the_area(client, bank):
