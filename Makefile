@@ -12,6 +12,7 @@ run: setup
 	$(MANAGE) migrate --no-input
 	$(MANAGE) load_course
 	$(MANAGE) load_questions
+	$(MANAGE) load_exams
 	$(MANAGE) load_demo
 	$(MANAGE) load_demo_lab
 	@echo "Facteur: http://127.0.0.1:$(PORT)/  (the lab mail server runs beside it)"

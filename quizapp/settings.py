@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "quizapp.practice",
     "quizapp.adaptive",
     "quizapp.lab",
+    "quizapp.exams",
 ]
 
 MIDDLEWARE = [

@@ -4,6 +4,7 @@ from django.urls import include, path
 from django.views.i18n import set_language
 
 from course import views as course_views
+from quizapp.exams import views as exam_views
 
 urlpatterns = [
     path("i18n/setlang/", set_language, name="set_language"),
@@ -17,5 +18,7 @@ urlpatterns += i18n_patterns(
     path("bank/", include("quizapp.bank.urls")),
     path("practice/", include("quizapp.practice.urls")),
     path("lab/", include("quizapp.lab.urls")),
+    path("exams/", include("quizapp.exams.urls")),
+    path("verify/<str:code>/", exam_views.verify, name="verify"),
     prefix_default_language=False,
 )
