@@ -8,7 +8,7 @@ the whole bank or the whole history.
 from dataclasses import dataclass
 from datetime import timedelta
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F, FloatField
 from django.db.models.functions import Abs, Coalesce
 
@@ -184,7 +184,7 @@ def learn_from_answer(
         predicted = engine.record(state, question.pk, correct, when.timestamp())
         if _save_profile(profile, learner_id, state, session_id):
             break
-        profile = LearnerModel.objects.select_for_update().filter(learner_id=learner_id).first()
+        profile = LearnerModel.objects.select_for_update().get(learner_id=learner_id)
     _shift_item(question, before, engine.items[question.pk])
     rating = _review_card(learner_id, question.pk, score, elapsed, when)
     return Learned(predicted, int(rating))
@@ -194,8 +194,9 @@ def _save_profile(profile, learner_id, state: LearnerState, session_id) -> bool:
     """Store the new state if the row is still as read; return False on a conflict."""
     data = {"engine": state.to_dict(), "session": session_id}
     if profile is None:
-        LearnerModel.objects.create(learner_id=learner_id, state=data, answers=1)
-        return True
+        # Two tabs can bring a new learner's first answers at once: the loser of
+        # the race reads the winner's row and redoes its update on top of it.
+        return _created(LearnerModel, learner_id=learner_id, state=data, answers=1)
     return bool(
         LearnerModel.objects.filter(pk=learner_id, answers=profile.answers).update(
             state=data, answers=F("answers") + 1, updated_at=utcnow()
@@ -213,10 +214,12 @@ def _shift_item(question, before: tuple, new: ItemState) -> None:
         var_a=F("var_a") + (new.var_a - var_a),
         answers=F("answers") + 1,
     )
-    if not updated:
-        ItemStat.objects.create(
-            question=question, b=new.b, var=new.var, a=new.a, var_a=new.var_a, answers=1
-        )
+    if updated:
+        return
+    fields = {"b": new.b, "var": new.var, "a": new.a, "var_a": new.var_a, "answers": 1}
+    if not _created(ItemStat, question=question, **fields):
+        # The item's first two answers came at once: add this one to the winner's row.
+        _shift_item(question, before, new)
 
 
 def _review_card(learner_id, question_id, score, elapsed, when):
@@ -238,10 +241,26 @@ def _review_card(learner_id, question_id, score, elapsed, when):
         "last_review": after.last_review,
     }
     if row is None:
-        ReviewCard.objects.create(learner_id=learner_id, question_id=question_id, **fields)
+        if not _created(ReviewCard, learner_id=learner_id, question_id=question_id, **fields):
+            # Two sessions served the item and answered it at once: review on the winner's card.
+            return _review_card(learner_id, question_id, score, elapsed, when)
     else:
         ReviewCard.objects.filter(pk=row.pk).update(**fields)
     return rating
+
+
+def _created(model, **fields) -> bool:
+    """Insert a row; return False if a concurrent request inserted it first.
+
+    The insert runs in a savepoint, so that losing the race leaves the answer's
+    transaction usable (PostgreSQL aborts a transaction on any failed statement).
+    """
+    try:
+        with transaction.atomic():
+            model.objects.create(**fields)
+    except IntegrityError:
+        return False
+    return True
 
 
 REVIEW_SESSION_MAX = 30

@@ -147,5 +147,10 @@ def record_answer(*, item: SessionItem, given: dict) -> Recorded:
                 rating=learned.rating,
             )
     except IntegrityError:
-        return Recorded(Answer.objects.get(item=item), created=False)
+        # Only the one-answer-per-item constraint may end here (every other row
+        # is created race-free): the answer that won stands, and is returned.
+        first = Answer.objects.filter(item=item).first()
+        if first is None:
+            raise
+        return Recorded(first, created=False)
     return Recorded(answer, created=True)
