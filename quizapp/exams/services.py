@@ -134,7 +134,7 @@ def answer_adaptive(*, attempt: Attempt, item: AttemptItem, given: dict, now) ->
     grade = item.question.grade(given)
     with transaction.atomic():
         updated = AttemptItem.objects.filter(
-            pk=item.pk, given=None, attempt__status=Attempt.Status.OPEN
+            pk=item.pk, given__isnull=True, attempt__status=Attempt.Status.OPEN
         ).update(
             given=given, answered_at=now, score=grade.score, correct=grade.correct,
             misconceptions=grade.misconceptions,

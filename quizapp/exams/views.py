@@ -62,7 +62,7 @@ def start(request, slug):
 def _position(attempt, request, position) -> int:
     if position is not None:
         return position
-    first_open = attempt.items.filter(given=None).values_list("position", flat=True).first()
+    first_open = attempt.items.filter(given__isnull=True).values_list("position", flat=True).first()
     return first_open or 1
 
 
