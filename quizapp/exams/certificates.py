@@ -28,7 +28,7 @@ TEMPLATE = Path(settings.BASE_DIR) / "templates" / "exams" / "certificate.typ"
 
 
 def _mac(token: str) -> str:
-    return salted_hmac(SALT, token).hexdigest()[:12].upper()
+    return salted_hmac(SALT, token, algorithm="sha256").hexdigest()[:12].upper()
 
 
 def new_code() -> str:

@@ -20,7 +20,9 @@ def test_the_deadline_is_start_plus_duration_plus_extra_time():
 
 def test_a_window_that_closes_first_ends_the_attempt_extra_time_added():
     closes = START + timedelta(minutes=20)
-    plain = services.deadline_for(started_at=START, duration=timedelta(minutes=30), closes_at=closes)
+    plain = services.deadline_for(
+        started_at=START, duration=timedelta(minutes=30), closes_at=closes
+    )
     extra = services.deadline_for(
         started_at=START, duration=timedelta(minutes=30), extra_minutes=5, closes_at=closes
     )
