@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "quizapp.adaptive",
     "quizapp.lab",
     "quizapp.exams",
+    "quizapp.groups",
 ]
 
 MIDDLEWARE = [

@@ -20,5 +20,6 @@ urlpatterns += i18n_patterns(
     path("lab/", include("quizapp.lab.urls")),
     path("exams/", include("quizapp.exams.urls")),
     path("verify/<str:code>/", exam_views.verify, name="verify"),
+    path("", include("quizapp.groups.urls")),
     prefix_default_language=False,
 )

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.contrib.auth import login
 from django.contrib.auth.views import LoginView
 from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods
 
 from quizapp.accounts.demo import DEMO_ACCOUNTS
@@ -20,8 +21,18 @@ def signup(request):
         # rotates the session key.
         user_signed_up.send(sender=SignupForm, request=request, user=user)
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-        return redirect("home")
-    return render(request, "registration/signup.html", {"form": form})
+        return redirect(_safe_next(request) or "home")
+    context = {"form": form, "next": _safe_next(request)}
+    return render(request, "registration/signup.html", context)
+
+
+def _safe_next(request) -> str:
+    """Return the page to go to after sign-up (a join link), if it is one of ours."""
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    allowed = url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    )
+    return target if allowed else ""
 
 
 class FacteurLoginView(LoginView):
