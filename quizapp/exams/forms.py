@@ -47,3 +47,43 @@ class ExamForm(forms.ModelForm):
 def _percent(value):
     if not 1 <= value <= 100:
         raise forms.ValidationError(_("A pass mark is a percentage between 1 and 100."))
+
+
+class DateTimeInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def __init__(self):
+        super().__init__(format="%Y-%m-%dT%H:%M")
+
+
+class GiveForm(forms.Form):
+    """Give an exam to one of the trainer's groups, between two dates."""
+
+    group = forms.ModelChoiceField(label=_("Group"), queryset=None)
+    opens_at = forms.DateTimeField(label=_("Opens"), widget=DateTimeInput())
+    closes_at = forms.DateTimeField(label=_("Closes"), widget=DateTimeInput())
+    hide_review = forms.BooleanField(
+        label=_("Hide the questions and answers until the window closes"), required=False
+    )
+
+    def __init__(self, *args, groups, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["group"].queryset = groups
+
+    def clean(self):
+        data = super().clean()
+        opens, closes = data.get("opens_at"), data.get("closes_at")
+        if opens and closes and closes <= opens:
+            raise forms.ValidationError(_("The window must close after it opens."))
+        return data
+
+
+class ExtraTimeForm(forms.Form):
+    """Extra minutes (« tiers temps ») for one trainee of the group."""
+
+    trainee = forms.ModelChoiceField(label=_("Trainee"), queryset=None)
+    minutes = forms.IntegerField(label=_("Extra minutes"), min_value=0, max_value=240)
+
+    def __init__(self, *args, trainees, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["trainee"].queryset = trainees

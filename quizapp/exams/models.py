@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from course.models import Topic
 from quizapp.bank.models import Question
+from quizapp.groups.models import Group
 from quizapp.practice.models import PracticeSession
 from quizapp.translated import Translated
 
@@ -106,6 +107,63 @@ class BlueprintRule(models.Model):
         return f"{self.exam_id}: {self.topic_id} x{self.items}"
 
 
+class Assignment(models.Model):
+    """An exam given to a group, open between two dates; the trainer may hide the review."""
+
+    exam = models.ForeignKey(Exam, on_delete=models.PROTECT, related_name="assignments")
+    group = models.ForeignKey(Group, on_delete=models.CASCADE, related_name="exam_assignments")
+    opens_at = models.DateTimeField(_("opens"))
+    closes_at = models.DateTimeField(_("closes"))
+    hide_review = models.BooleanField(
+        _("hide the questions and answers until the window closes"), default=False
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-opens_at"]
+        verbose_name = _("exam given to a group")
+        verbose_name_plural = _("exams given to groups")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(closes_at__gt=models.F("opens_at")), name="window_closes_after_it_opens"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.exam} → {self.group}"
+
+    def get_absolute_url(self):
+        return reverse("exams:monitor", kwargs={"pk": self.pk})
+
+    def is_open_at(self, now: datetime) -> bool:
+        return self.opens_at <= now < self.closes_at
+
+
+class ExtraTime(models.Model):
+    """Extra minutes (« tiers temps ») for one named trainee; who granted them and when."""
+
+    assignment = models.ForeignKey(Assignment, on_delete=models.CASCADE, related_name="extra_times")
+    trainee = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    minutes = models.PositiveSmallIntegerField(_("extra minutes"))
+    granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    granted_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["assignment", "trainee"], name="one_extra_time_each")
+        ]
+
+    def __str__(self):
+        return f"{self.trainee} +{self.minutes} min"
+
+
 class AttemptQuerySet(models.QuerySet):
     def open(self):
         return self.filter(status=Attempt.Status.OPEN)
@@ -122,6 +180,9 @@ class Attempt(models.Model):
     exam = models.ForeignKey(Exam, on_delete=models.PROTECT, related_name="attempts")
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="exam_attempts"
+    )
+    assignment = models.ForeignKey(
+        Assignment, on_delete=models.SET_NULL, null=True, blank=True, related_name="attempts"
     )
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.OPEN)
     started_at = models.DateTimeField()

@@ -62,7 +62,7 @@ def close_overdue(*, now: datetime) -> int:
 
 
 def start_attempt(
-    *, exam: Exam, user, now: datetime, extra_minutes: int = 0, closes_at=None
+    *, exam: Exam, user, now: datetime, extra_minutes: int = 0, closes_at=None, assignment=None
 ) -> Attempt:
     """Return the trainee's open attempt on this exam, or start one (drawing its items).
 
@@ -79,7 +79,7 @@ def start_attempt(
         with transaction.atomic():
             attempt = Attempt.objects.create(
                 exam=exam, user=user, started_at=now, deadline=deadline,
-                extra_minutes=extra_minutes,
+                extra_minutes=extra_minutes, assignment=assignment,
             )  # fmt: skip
             if exam.is_adaptive:
                 adaptive_form.begin(attempt)

@@ -6,8 +6,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from quizapp.bank.specs import InvalidAnswer, parse_answer
-from quizapp.exams import certificates, clock, presenting, reports, services
+from quizapp.exams import certificates, clock, given, presenting, reports, services
 from quizapp.exams.models import Attempt, Certificate, Exam
+from quizapp.groups.models import Group
 
 ITEM_RELATED = ("question__main_topic", "question__section")
 
@@ -25,10 +26,17 @@ def _get_attempt_for(request, pk) -> Attempt:
 
 def index(request):
     exams = Exam.objects.visible_to(request.user).prefetch_related("rules")
-    attempts = []
+    attempts, assignments = [], []
     if request.user.is_authenticated:
         attempts = Attempt.objects.filter(user=request.user).select_related("exam")[:20]
-    context = {"exams": exams, "attempts": attempts, "nav": "exams"}
+        assignments = given.for_trainee(request.user)[:20]
+    context = {
+        "exams": exams,
+        "attempts": attempts,
+        "assignments": assignments,
+        "now": clock.now(),
+        "nav": "exams",
+    }
     return render(request, "exams/index.html", context)
 
 
@@ -41,9 +49,30 @@ def exam_page(request, slug):
         "exam": exam,
         "rules": exam.rules.select_related("topic"),
         "current": current,
+        "given": _given_by_me(request.user, exam),
         "nav": "exams",
     }
     return render(request, "exams/exam.html", context)
+
+
+def _given_by_me(user, exam):
+    if not (user.is_authenticated and (user.is_trainer or user.is_superuser)):
+        return []
+    groups = Group.objects.for_trainer(user)
+    return exam.assignments.filter(group__in=groups).select_related("group")[:10]
+
+
+@require_POST
+@login_required
+def start_given(request, pk):
+    assignment = get_object_or_404(given.for_trainee(request.user), pk=pk)
+    try:
+        attempt = given.start_given(assignment=assignment, user=request.user, now=clock.now())
+    except services.ExamError as error:
+        return render(
+            request, "exams/refused.html", {"message": str(error), "nav": "exams"}, status=409
+        )
+    return redirect(attempt)
 
 
 @require_POST
