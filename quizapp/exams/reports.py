@@ -61,7 +61,7 @@ class Reviewed:
 
 def stop_reason(code: str) -> str:
     return {
-        "evidence": _("The evidence was enough to decide, at the 95 % level either way."),
+        "evidence": _("The evidence was enough to decide, with 95 percent confidence either way."),
         "max_items": _("The exam reached its longest length (60 questions)."),
         "no_items_left": _("No question of the blueprint was left to ask."),
         "time": _("Time ran out before the evidence was enough."),

@@ -25,7 +25,7 @@ def sit(client, exam, *, right: bool, limit=80):
 
 def test_the_adaptive_form_says_there_is_no_going_back_before_starting(client, adaptive_exam):
     page = client.get(adaptive_exam.get_absolute_url())
-    assert "no going back" in page.content.decode()
+    assert "sans retour en arrière" in page.content.decode()
 
 
 def test_a_strong_trainee_passes_the_adaptive_exam_early_and_sees_why(
@@ -42,8 +42,8 @@ def test_a_strong_trainee_passes_the_adaptive_exam_early_and_sees_why(
     for page in pages:
         assert_no_key(page, exam_bank)
     results = client.get(reverse("exams:results", args=[attempt.pk])).content.decode()
-    assert "most likely between" in results
-    assert "evidence was enough" in results or "No question" in results
+    assert "très probablement entre" in results
+    assert "suffisaient pour trancher" in results or "plus de question" in results
 
 
 def test_a_weak_trainee_fails_the_adaptive_exam(client, trainee, adaptive_exam, clock):
@@ -73,7 +73,7 @@ def test_an_adaptive_question_left_blank_is_refused(client, trainee, adaptive_ex
     first = Attempt.objects.get().items.get(position=1)
     response = client.post(save_url(first), {"go": "next"})
     assert response.status_code == 400
-    assert "no going back" in response.content.decode()
+    assert "pas de retour en arrière" in response.content.decode()
 
 
 def test_the_adaptive_exam_times_out_with_a_verdict_on_the_evidence(

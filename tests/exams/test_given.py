@@ -83,7 +83,7 @@ def test_the_exam_cannot_start_outside_its_window(client, trainee, given, clock)
     clock.value = START - timedelta(minutes=1)
     response = client.post(reverse("exams:start_given", args=[given.pk]))
     assert response.status_code == 409
-    assert "not open" in response.content.decode()
+    assert "pas ouvert" in response.content.decode()
     clock.value = START + timedelta(hours=3)
     assert client.post(reverse("exams:start_given", args=[given.pk])).status_code == 409
     assert not Attempt.objects.exists()
@@ -118,7 +118,7 @@ def test_the_live_monitor_follows_the_group_and_stops_polling_when_all_are_done(
     assert statuses == {"alice": "submitted", "bob": "timed_out"}
     # Without JavaScript: the full page with a refresh link.
     page = client.get(given.get_absolute_url())
-    assert page.status_code == 200 and "Refresh" in page.content.decode()
+    assert page.status_code == 200 and "Actualiser" in page.content.decode()
 
 
 def test_the_review_stays_hidden_until_the_window_closes_when_the_trainer_says_so(
@@ -131,7 +131,7 @@ def test_the_review_stays_hidden_until_the_window_closes_when_the_trainer_says_s
     question = attempt.items.first().question
     before = client.get(reverse("exams:results", args=[attempt.pk])).content.decode()
     assert question.explanation_en not in before and question.explanation_fr not in before
-    assert "once the exam window has closed" in before
+    assert "après la fermeture de" in before
     clock.value = given.closes_at
     after = client.get(reverse("exams:results", args=[attempt.pk])).content.decode()
     assert question.explanation_fr in after or question.explanation_en in after
@@ -148,5 +148,5 @@ def test_the_group_dashboard_shows_each_trainees_latest_exam_result(
     client.post(reverse("exams:submit", args=[attempt.pk]))
     client.force_login(trainer)
     page = client.get(given.group.get_absolute_url()).content.decode()
-    assert "Latest mock exam" in page
-    assert "✔ Passed · 100 %" in page
+    assert "Dernier examen blanc" in page
+    assert "✔ Réussi · 100 %" in page

@@ -138,7 +138,7 @@ def test_a_timed_out_attempt_refuses_the_answer_and_is_closed(client, trainee, f
     late = attempt.items.get(position=2)
     response = client.post(save_url(late), {**answer_data(late), "go": "next"})
     assert response.status_code == 409
-    assert "deadline" in response.content.decode()
+    assert "échéance" in response.content.decode()
     late.refresh_from_db()
     assert late.given is None
     attempt.refresh_from_db()

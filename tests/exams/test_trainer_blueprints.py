@@ -44,5 +44,5 @@ def test_a_blueprint_with_no_item_or_a_bad_pass_mark_is_refused_with_a_message(
     )
     assert response.status_code == 400
     body = response.content.decode()
-    assert "between 1 and 100" in body and "at least one topic" in body
+    assert "entre 1 et 100" in body and "au moins un thème" in body
     assert copy.rules.count() == 2
