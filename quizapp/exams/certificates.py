@@ -105,6 +105,7 @@ def _inputs(certificate: Certificate, verify_url: str, language: str) -> dict[st
             "date": formats.date_format(attempt.finished_at, "DATE_FORMAT"),
             "score_label": _("Score"),
             "score": f"{round(100 * attempt.score)}\u00a0%",
+            "result_label": _("Result"),
             "result": _("Passed"),
             "topics_label": _("Result per topic"),
             "topics": lines,

@@ -32,3 +32,9 @@ def latest_exam_results(group) -> dict:
 @register.filter
 def result_of(results: dict, user_id):
     return results.get(user_id)
+
+
+@register.simple_tag
+def exams_given_to(group):
+    """Return the exams given to `group`, latest window first (links to their monitors)."""
+    return list(group.exam_assignments.select_related("exam")[:10])
