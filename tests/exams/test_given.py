@@ -150,3 +150,20 @@ def test_the_group_dashboard_shows_each_trainees_latest_exam_result(
     page = client.get(given.group.get_absolute_url()).content.decode()
     assert "Dernier examen blanc" in page
     assert "✔ Réussi · 100 %" in page
+
+
+def test_exam_answers_appear_in_the_groups_answer_export_marked_as_exam(
+    client, trainer, trainee, given, clock
+):
+    client.force_login(trainee)
+    client.post(reverse("exams:start_given", args=[given.pk]))
+    attempt = Attempt.objects.get()
+    item = attempt.items.get(position=1)
+    client.post(save_url(item), {**answer_data(item), "go": "next"})
+    client.post(reverse("exams:submit", args=[attempt.pk]))
+    client.force_login(trainer)
+    url = reverse("groups:export", kwargs={"pk": given.group.pk, "what": "answers", "fmt": "csv"})
+    body = b"".join(client.get(url).streaming_content).decode("utf-8-sig")
+    lines = body.strip().splitlines()
+    assert lines[0].endswith("Source")
+    assert len(lines) == 2 and lines[1].endswith("Examen blanc")
