@@ -135,14 +135,18 @@ def _time_left(attempt, now) -> dict:
     return {"seconds_left": seconds, "minutes_left": -(-seconds // 60)}
 
 
-ANSWER_FIELDS = ("choice", "value")
-
-
 def _posted_answer(item, post) -> dict | None:
-    """Return the parsed answer, or None if the form carried no answer (only moving on)."""
-    if not any(k in post for k in ANSWER_FIELDS) and not any(
-        k.startswith(("match-", "rank-")) and post[k] for k in post
-    ):
+    """Return the parsed answer, or None if the form carried no answer (only moving on).
+
+    An empty text box or an unchosen list posts "" : that is no answer, not a wrong one.
+    """
+    filled = any(
+        value.strip()
+        for key in post
+        if key in ("choice", "value") or key.startswith(("match-", "rank-"))
+        for value in post.getlist(key)
+    )
+    if not filled:
         return None
     return parse_answer(item.question.type, item.question.spec, item.choice_order, post)
 

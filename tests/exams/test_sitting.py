@@ -146,3 +146,17 @@ def test_a_timed_out_attempt_refuses_the_answer_and_is_closed(client, trainee, f
     assert attempt.finished_at == attempt.deadline
     assert attempt.score == pytest.approx(1 / 8)
     assert attempt.items.get(position=1).score == 1.0
+
+
+def test_moving_on_from_an_empty_text_box_saves_nothing_and_refuses_nothing(
+    client, trainee, fixed_exam, clock
+):
+    client.force_login(trainee)
+    fixed_exam.item_types = ["port", "short"]
+    fixed_exam.save()
+    attempt = start(client, fixed_exam)
+    item = attempt.items.get(position=1)
+    response = client.post(save_url(item), {"value": "  ", "go": "next"})
+    assert response.status_code == 302
+    item.refresh_from_db()
+    assert item.given is None
