@@ -13,6 +13,7 @@ run: setup
 	$(MANAGE) migrate --no-input
 	$(MANAGE) load_course
 	$(MANAGE) load_questions
+	$(MANAGE) load_exams
 	$(MANAGE) load_demo
 	$(MANAGE) load_demo_lab
 	$(MANAGE) load_demo_group

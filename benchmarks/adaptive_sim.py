@@ -36,7 +36,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from quizapp.adaptive import evaluation, model
+from quizapp.adaptive import evaluation, exam_rule, model
 from quizapp.adaptive.engine import EXAM, Config, Engine, ItemState, LearnerState
 from quizapp.adaptive.selection import RETRY_MISSED
 
@@ -337,6 +337,7 @@ def run_scenario(scenario: Scenario, size: Size, seed: int, base: Config | None 
     figures = summarise(logs, exams, CHECKPOINTS, CUT, seed)
     if scenario.mixed:
         figures["types"] = type_figures(logs["engine"], bank, thetas)
+    figures["exam_sprt"] = sprt_exams(engine, bank, size.exam, f"{seed}-{scenario.name}-sprt")
     figures["engine_scale"] = {
         "prior_mean": config.prior_mean,
         "prior_sd": config.prior_sd,
@@ -346,6 +347,115 @@ def run_scenario(scenario: Scenario, size: Size, seed: int, base: Config | None 
             [it.b for it in bank], [arms["engine"].items[it.id].b for it in bank]
         ),
     }
+    return figures
+
+
+# Exam mode as the site runs it: cut from a pass mark, SPRT, blueprint coverage ------------
+
+PASS_SHARE = 0.70  # "would score at least 70 % on the blueprint's fixed form"
+
+
+def believed_states(engine: Engine) -> dict:
+    """Return copies of what the engine learned about each item (never the truth)."""
+    return {i: ItemState.from_dict(s.to_dict()) for i, s in engine.items.items()}
+
+
+def true_states(bank) -> dict:
+    """Return the true parameters as item states, for the oracle."""
+    return {
+        it.id: ItemState(it.id, round(1 / it.c) if it.c else None, it.topic, it.b, 0.0, 0, it.a)
+        for it in bank
+    }
+
+
+def sit_sprt(rule, ranked, shares, truth, theta, rng) -> tuple[str, int]:
+    """Sit one exam under the SPRT rule; return the decision and its length."""
+    served, topics, answers = [], [], []
+    while True:
+        covered = exam_rule.is_covered(shares, topics)
+        decided = exam_rule.verdict(rule, answers, covered=covered)
+        if decided.decision is not None:
+            return decided.decision, decided.answered
+        item = exam_rule.pick_covered(ranked, served, shares, rng)
+        if item is None:
+            return ("pass" if decided.llr > 0 else "fail"), decided.answered
+        served.append(item.id)
+        topics.append(item.topic)
+        answers.append((item, rng.random() < truth[item.id].p(theta)))
+
+
+def sprt_figures(sittings: list, true_cut: float) -> dict:
+    """Return lengths, accuracy overall and outside +/- 0.3 of the cut, and false passes."""
+    lengths = sorted(n for _, n, _ in sittings)
+    right = [1.0 if (d == "pass") == (t >= true_cut) else 0.0 for d, _, t in sittings]
+    outside = [r for r, (_, _, t) in zip(right, sittings, strict=True) if abs(t - true_cut) > 0.3]
+    failing = [d for d, _, t in sittings if t < true_cut]
+    return {
+        "mean_items": evaluation.mean([float(n) for n in lengths]),
+        "median_items": float(lengths[len(lengths) // 2]),
+        "accuracy": evaluation.mean(right),
+        "accuracy_outside": evaluation.mean(outside),
+        "false_pass": evaluation.mean([1.0 if d == "pass" else 0.0 for d in failing]),
+        "sittings": len(sittings),
+    }
+
+
+def sprt_exams(engine: Engine, bank, sittings: int, seed: str) -> dict:
+    """Sit fresh learners through the SPRT exam, engine and oracle, on the same learners.
+
+    The engine's cut is placed from its learned item parameters alone (the calibration
+    cohort taught them); the oracle's from the true ones. Both are "70 % expected on the
+    whole bank as the fixed form", and truth is judged at the true cut.
+    """
+    believed, truth = believed_states(engine), {it.id: it for it in bank}
+    known = true_states(bank)
+    topics = sorted({it.topic for it in bank})
+    counts = {t: sum(1 for it in bank if it.topic == t) for t in topics}
+    shares = exam_rule.shares(counts)
+    engine_cut = exam_rule.cut_for_score(list(believed.values()), PASS_SHARE)
+    true_cut = exam_rule.cut_for_score(list(known.values()), PASS_SHARE)
+    arms = {
+        "engine": exam_rule.ExamRule(cut=engine_cut),
+        "oracle": exam_rule.ExamRule(cut=true_cut),
+    }
+    states = {"engine": believed, "oracle": known}
+    rng = random.Random(seed)
+    thetas = [rng.gauss(0, 1) for _ in range(sittings)]
+    figures = {"engine_cut": engine_cut, "true_cut": true_cut}
+    for arm, rule in arms.items():
+        ranked = exam_rule.ranked_by_topic(rule, states[arm].values())
+        arm_rng = random.Random(f"{seed}-{arm}")
+        rows = [(*sit_sprt(rule, ranked, shares, truth, theta, arm_rng), theta) for theta in thetas]
+        figures[arm] = sprt_figures(rows, true_cut)
+    return figures
+
+
+SHIPPED_BANK = Path(__file__).resolve().parent.parent / "fixtures" / "questions.json"
+
+
+def shipped_shape() -> list[tuple[str, int | None]]:
+    """Return (topic, options a guess picks from) of each item of the shipped bank."""
+    from quizapp.bank.specs import option_count
+
+    data = json.loads(SHIPPED_BANK.read_text(encoding="utf-8"))
+    return [(q["topics"][0], option_count(q["type"], q)) for q in data["questions"]]
+
+
+def run_real_shape(seed: int, calibration: int = 300, sittings: int = 1000) -> dict:
+    """Calibrate on `calibration` learners over the shipped bank's shape, then sit exams."""
+    rng = random.Random(f"{seed}-real")
+    shape = shipped_shape()
+    bank = [
+        TrueItem(i, max(0.3, rng.gauss(1.2, 0.25)), rng.gauss(0.0, 1.0),
+                 model.guess_floor(options), topic)
+        for i, (topic, options) in enumerate(shape)
+    ]  # fmt: skip
+    engine = Engine(seed=rng.randrange(2**32))
+    engine.reset([{"id": it.id, "options": shape[it.id][1], "topic": it.topic} for it in bank])
+    size = replace(FULL, bank=len(bank), calibration=calibration)
+    calibrate(engine, bank, size, Scenario("real", None, 0.0), rng)
+    figures = sprt_exams(engine, bank, sittings, f"{seed}-real-sprt")
+    figures["bank"] = {"items": len(bank), "topics": len({t for t, _ in shape})}
     return figures
 
 
@@ -520,6 +630,34 @@ def summarise(logs: dict, exams: dict, checkpoints, cut: float, seed: int) -> di
     }
 
 
+def add_sprt_targets(check, name: str, sprt: dict) -> None:
+    """Check the SPRT exam's targets of issue 11 on one scenario."""
+    engine, oracle = sprt["engine"], sprt["oracle"]
+    outside, false_pass = engine["accuracy_outside"], engine["false_pass"]
+    check(f"{name} SPRT accuracy outside +/-0.3", outside, ">= 0.97", outside >= 0.97)
+    check(f"{name} SPRT false passes", false_pass, "<= 0.05", false_pass <= 0.05)
+    length = engine["mean_items"]
+    check(f"{name} SPRT mean length", length, "<= 30", length <= 30)
+    gap = oracle["accuracy"] - engine["accuracy"]
+    check(f"{name} SPRT accuracy, oracle minus engine", gap, "<= 0.03", gap <= 0.03)
+
+
+def render_sprt(name: str, sprt: dict) -> list[str]:
+    """Return the SPRT exam's figures as lines."""
+    out = [
+        f"exam SPRT ({name}): cut from 70 % expected, engine {sprt['engine_cut']:+.3f}, "
+        f"true {sprt['true_cut']:+.3f}",
+        "  arm      mean  median  accuracy  outside+/-0.3  false pass",
+    ]
+    for arm in ("engine", "oracle"):
+        f = sprt[arm]
+        out.append(
+            f"  {arm:<7} {f['mean_items']:5.1f}  {f['median_items']:5.0f}    {f['accuracy']:.3f}"
+            f"      {f['accuracy_outside']:.3f}        {f['false_pass']:.3f}"
+        )
+    return out
+
+
 def targets(results: dict) -> list[dict]:
     """Return each target of the issue with its figure and whether it is met."""
     rows = []
@@ -547,6 +685,10 @@ def targets(results: dict) -> list[dict]:
         check("S2 exam accuracy", exam["accuracy"], ">= 0.93", exam["accuracy"] >= 0.93)
         check("S2 exam false passes", exam["false_pass"], "<= 0.05", exam["false_pass"] <= 0.05)
         check("S2 exam mean length", exam["length"], "<= 30", exam["length"] <= 30)
+        sprt = s2["exam_sprt"]
+        add_sprt_targets(check, "S2", sprt)
+    if real := results.get("real_shape"):
+        add_sprt_targets(check, "shipped shape", real)
     if s3 := results.get("S3"):
         rise = s3["ability"]["engine"][50]["rmse"] - s3["ability"]["engine"][30]["rmse"]
         check("S3 RMSE at 50 minus at 30", rise, "<= 0", rise <= 0)
@@ -595,6 +737,10 @@ def render(report: dict, checkpoints) -> str:
                 f"  {arm:<17} {f['items_to_se']:5.1f} ({f['reached_se']:.2f})"
                 f"        {f['accuracy']:.3f}     {f['false_pass']:.3f}      {f['length']:.1f}"
             )
+        if "exam_sprt" in fig:
+            out += render_sprt(name, fig["exam_sprt"])
+    if real := report.get("real_shape"):
+        out += ["", *render_sprt("shipped bank's shape, 188 items, cohort 300", real)]
     speed = report["speed"]
     out.append(
         f"\nspeed: engine view of 10,000 candidates built in {speed['build_ms']:.1f} ms, "
@@ -628,13 +774,16 @@ def main(argv: list[str] | None = None) -> int:
     started = time.perf_counter()
     with ProcessPoolExecutor(max_workers=min(2, len(names))) as pool:
         jobs = {n: pool.submit(run_scenario, SCENARIOS[n], size, args.seed, base) for n in names}
+        real = pool.submit(run_real_shape, args.seed, sittings=size.exam)
         results = {n: job.result() for n, job in jobs.items()}
+        results["real_shape"] = real.result()
     report = {
         "mode": "quick" if args.quick else "full",
         "seed": args.seed,
         "overrides": args.set,
         "size": asdict(size),
-        "scenarios": results,
+        "scenarios": {n: r for n, r in results.items() if n != "real_shape"},
+        "real_shape": results["real_shape"],
         "speed": time_next_item(),
         "targets": targets(results),
     }

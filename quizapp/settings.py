@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "quizapp.ops",
     "quizapp.privacy",
     "axes",
+    "quizapp.exams",
     "quizapp.groups",
     "quizapp.authoring",
     "quizapp.itemanalysis",

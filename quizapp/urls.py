@@ -5,6 +5,7 @@ from django.views.i18n import set_language
 
 from course import views as course_views
 from quizapp.bank import views as bank_views
+from quizapp.exams import views as exam_views
 from quizapp.ops import views as ops_views
 
 handler500 = "quizapp.ops.views.server_error"
@@ -27,6 +28,8 @@ urlpatterns += i18n_patterns(
     path("lab/trainer/", include("quizapp.grouplabs.urls")),
     path("lab/", include("quizapp.lab.urls")),
     path("", include("quizapp.privacy.urls")),
+    path("exams/", include("quizapp.exams.urls")),
+    path("verify/<str:code>/", exam_views.verify, name="verify"),
     path("", include("quizapp.groups.urls")),
     path("item-analysis/", include("quizapp.itemanalysis.urls")),
     path("questions/", include("quizapp.authoring.urls")),

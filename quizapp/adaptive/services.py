@@ -457,3 +457,33 @@ def move_review_cards(*, source, target) -> None:
     """
     taken = ReviewCard.objects.filter(learner=target).values("question_id")
     ReviewCard.objects.filter(learner=source).exclude(question_id__in=taken).update(learner=target)
+
+
+@transaction.atomic
+def learn_from_exam(*, learner_id, answers) -> list[Learned]:
+    """Learn from a closed exam's graded answers as from practice, outside the practice session.
+
+    `answers` lists (question, correct, score, elapsed, when) with questions loaded with
+    main_topic and stat. The learner's practice session is left as it was, the items'
+    difficulties move and the review cards are scheduled, as for practice answers.
+    """
+    profile = LearnerModel.objects.select_for_update().filter(learner_id=learner_id).first()
+    state = learner_state(profile)
+    engine = engine_for([question_row(question) for question, *_ in answers])
+    practice = state.session
+    engine.start_session(state, PRACTICE)
+    learned = []
+    for question, correct, score, elapsed, when in answers:
+        old = engine.items[question.pk]
+        before = (old.b, old.var, old.a, old.var_a)
+        predicted = engine.record(state, question.pk, correct, when.timestamp())
+        _shift_item(question, before, engine.items[question.pk])
+        rating = _review_card(learner_id, question.pk, score, elapsed, when)
+        learned.append(Learned(predicted, int(rating)))
+    state.session = practice
+    data = {"engine": state.to_dict(), "session": profile.state.get("session") if profile else None}
+    LearnerModel.objects.update_or_create(
+        learner_id=learner_id,
+        defaults={"state": data, "answers": (profile.answers if profile else 0) + len(answers)},
+    )
+    return learned

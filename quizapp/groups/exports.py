@@ -73,6 +73,7 @@ ANSWER_FIELDS = (
     "misconceptions",
     "time_taken_ms",
     "answered_at",
+    "source",
 )
 
 
@@ -89,15 +90,16 @@ def answer_rows(group):
         _("Misconceptions"),
         _("Time (s)"),
         _("Date"),
+        _("Source"),
     ]
+    sources = dict(Answer.Source.choices)
     answers = (
         Answer.objects.filter(learner__user__memberships__group=group)
         .order_by("answered_at", "pk")
         .values_list(*ANSWER_FIELDS)
     )
-    for user, key, topic, kind, score, correct, misconceptions, ms, when in answers.iterator(
-        chunk_size=CHUNK
-    ):
+    rows = answers.iterator(chunk_size=CHUNK)
+    for user, key, topic, kind, score, correct, misconceptions, ms, when, source in rows:
         yield [
             user,
             group.name,
@@ -109,6 +111,7 @@ def answer_rows(group):
             " ".join(misconceptions),
             None if ms is None else round(ms / 1000, 1),
             timezone.localtime(when).replace(tzinfo=None),
+            str(sources.get(source, source)),
         ]
 
 

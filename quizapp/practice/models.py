@@ -44,6 +44,8 @@ class PracticeSession(models.Model):
         PRACTICE = "practice", _("Practice")
         REVIEW = "review", _("Reviews due")
         SECTION_TEST = "section_test", _("Test yourself")
+        # Holds a closed mock exam's answers, so they feed the learner model (exams app).
+        EXAM = "exam", _("Mock exam")
 
     class Scope(models.TextChoices):
         COURSE = "course", _("Whole course")
@@ -98,6 +100,10 @@ class SessionItem(models.Model):
 class Answer(models.Model):
     """One answer: the row that adaptive practice, exams and dashboards read."""
 
+    class Source(models.TextChoices):
+        PRACTICE = "practice", _("Practice")
+        EXAM = "exam", _("Mock exam")
+
     learner = models.ForeignKey(Learner, on_delete=models.CASCADE, related_name="answers")
     question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="answers")
     session = models.ForeignKey(PracticeSession, on_delete=models.CASCADE, related_name="answers")
@@ -113,6 +119,10 @@ class Answer(models.Model):
     predicted = models.FloatField(null=True)
     rating = models.PositiveSmallIntegerField(null=True)
     answered_at = models.DateTimeField(auto_now_add=True)
+    # Item analysis reads exam answers apart (first exam attempts by default, as Moodle).
+    source = models.CharField(
+        _("source"), max_length=16, choices=Source.choices, default=Source.PRACTICE
+    )
 
     class Meta:
         verbose_name = _("answer")

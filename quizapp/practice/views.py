@@ -27,8 +27,11 @@ from quizapp.practice.services import (
 
 def _get_session_for(request, pk) -> PracticeSession:
     """Return the request's own session, or 404: nobody reaches another's practice."""
-    sessions = PracticeSession.objects.filter(**owner_filter(request)).select_related(
-        "learner__model", "section", "topic"
+    # An exam's answers live in a session of mode "exam": its review belongs to the exam.
+    sessions = (
+        PracticeSession.objects.filter(**owner_filter(request))
+        .exclude(mode=PracticeSession.Mode.EXAM)
+        .select_related("learner__model", "section", "topic")
     )
     return get_object_or_404(sessions, pk=pk)
 
@@ -169,7 +172,9 @@ def session_page(request, pk):
 def _answerable_item(request, pk, position) -> SessionItem | None:
     """Return the item at `position` of the request's own session, with its session."""
     owner = {f"session__{key}": value for key, value in owner_filter(request).items()}
-    items = SessionItem.objects.filter(session_id=pk, position=position, **owner)
+    items = SessionItem.objects.filter(session_id=pk, position=position, **owner).exclude(
+        session__mode=PracticeSession.Mode.EXAM
+    )
     related = ("session__learner__model", "session__section", "session__topic", "answer")
     return items.select_related(*ITEM_RELATED, *related).first()
 

@@ -51,7 +51,8 @@ def test_the_exam_comes_close_to_what_a_model_without_discriminations_can_do(s2)
 
 def test_every_target_is_reported_with_a_verdict(s2):
     rows = sim.targets({"S2": s2})
-    assert len(rows) == 12
+    assert len(rows) == 12 + 4  # and the four of the SPRT exam (issue 11)
+    assert {r["target"] for r in rows} >= {"S2 SPRT mean length", "S2 SPRT false passes"}
     text = sim.render(
         {
             "mode": "quick",
@@ -64,7 +65,7 @@ def test_every_target_is_reported_with_a_verdict(s2):
         },
         sim.CHECKPOINTS,
     )
-    assert text.count("PASS") + text.count("FAIL") == 12
+    assert text.count("PASS") + text.count("FAIL") == 16
 
 
 def test_the_simulation_is_reproducible():

@@ -43,6 +43,7 @@ def test_answers_csv_has_a_bom_semicolons_french_headers_and_one_row_per_answer(
         "Idées fausses",
         "Temps (s)",
         "Date",
+        "Source",
     ]
     assert [(r[0], r[1], r[2], r[3], r[5], r[6], r[7]) for r in rows[1:]] == [
         ("alice", "BTS SIO 1", "q-single", "ports-security", "0,0", "non", "port-25-for-clients"),
