@@ -169,6 +169,7 @@ PERIODIC_JOBS = [
     "quizapp.ops.periodic.fail_lost_tasks",
     "quizapp.lab.runner.fail_lost_runs",
     "quizapp.ops.periodic.refresh_sqlite_statistics",
+    "quizapp.exams.tasks.close_overdue_now",
 ]
 # /healthz reports unhealthy when the oldest task still waiting is older than this.
 TASK_QUEUE_MAX_AGE = env_int("TASK_QUEUE_MAX_AGE", 120)

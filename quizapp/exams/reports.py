@@ -46,7 +46,9 @@ def to_reread(items) -> list[Paragraph]:
             url = question.course_url()
             if url not in seen:
                 seen.add(url)
-                paragraphs.append(Paragraph(question.section.title, url))
+                section = question.section
+                heading = section.paragraph_title(question.anchor)
+                paragraphs.append(Paragraph(section.title, heading, url, order=section.order))
     return paragraphs
 
 

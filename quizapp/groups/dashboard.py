@@ -149,7 +149,9 @@ def _cells(topics, snapshot: dict, blank: list[TopicMastery]) -> list[TopicMaste
             cells.append(empty)
         else:
             percent, answers, level = stored[:3]
-            cells.append(TopicMastery(topic.slug, topic.name, percent, level, answers))
+            # Days stored before the uncertainty band was kept have no band: the point alone.
+            low, high = stored[3:5] if len(stored) >= 5 else (percent, percent)
+            cells.append(TopicMastery(topic.slug, topic.name, percent, low, high, level, answers))
     return cells
 
 

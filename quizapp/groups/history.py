@@ -16,7 +16,7 @@ def mastery_snapshot(state, topics) -> tuple[dict, float | None]:
     """Return {topic slug: [percent, answers, level]} over `topics`, and the readiness."""
     engine = new_engine()
     rows = topic_mastery(engine, state, topics)
-    snapshot = {row.slug: [row.percent, row.answers, row.level] for row in rows}
+    snapshot = {row.slug: [row.percent, row.answers, row.level, row.low, row.high] for row in rows}
     return snapshot, readiness(engine, state).probability
 
 

@@ -28,6 +28,7 @@ class Shown:
     html: str
     choices: list[tuple[int, str]] = field(default_factory=list)
     lefts: list[tuple[int, str]] = field(default_factory=list)
+    ranks: list[int] = field(default_factory=list)  # the places an ordering step can take
 
 
 def show(question: Question, order: list[str], arrangement: list[int] | None = None) -> Shown:
@@ -49,6 +50,7 @@ def show(question: Question, order: list[str], arrangement: list[int] | None = N
         texts = {s["key"]: _text(question, s["text"]) for s in spec["steps"]}
         arrangement = arrangement if arrangement is not None else list(range(len(order)))
         shown.choices = [(i, texts[order[i]]) for i in arrangement]
+        shown.ranks = list(range(1, len(order) + 1))
     return shown
 
 

@@ -99,6 +99,7 @@ def test_a_trainer_group_two_trainees_and_what_the_trainer_sees(
     weeks = [rows.nth(i).locator("th, td").nth(week_column).inner_text() for i in range(2)]
     assert weeks == ["3", "2"]
     trainer.get_by_role("link", name="bruno").first.click()
+    trainer.wait_for_url("**/trainees/**")  # a click does not wait for the next page
     assert trainer.get_by_role("heading", name="bruno", level=1).is_visible()
     assert trainer.locator(".line-chart polyline").count() >= 1
 

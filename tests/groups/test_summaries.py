@@ -1,3 +1,4 @@
+from quizapp.adaptive.services import LAB_WEIGHT
 from quizapp.groups.models import HeldMisconception, MasteryDay
 from tests.groups.conftest import practise
 
@@ -42,6 +43,6 @@ def test_a_graded_lab_check_moves_the_days_mastery_without_counting_an_answer(ba
     before = MasteryDay.objects.get().topics["ports-security"]
     learn_from_lab(user=trainee, kind="port_map", grade=1.0)
     day = MasteryDay.objects.get()
-    assert day.topics["ports-security"][1] == before[1] + 1
+    assert day.topics["ports-security"][1] == before[1] + LAB_WEIGHT  # a check weighs more
     assert day.topics["ports-security"][0] > before[0]
     assert day.answers == 1

@@ -187,7 +187,8 @@ def test_the_dashboard_shows_what_each_trainee_did(client, trainer, group, membe
     assert row.trainee == member
     assert (row.answers, row.week_answers, row.lab_passed, row.overdue) == (3, 3, 1, 1)
     ports = row.by_topic["ports-security"]
-    assert ports.answers == 3 and ports.level == "progress"
+    # Three answers leave the band wide: "to discover" whatever the point estimate (issue 12).
+    assert ports.answers == 3 and ports.level == "discover" and ports.low < ports.percent
     held = response.context["held"]
     assert [(h.slug, h.trainees) for h in held] == [("port-25-for-clients", 1)]
     assert held[0].items[0][0] == bank["single"]
