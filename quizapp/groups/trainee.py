@@ -1,6 +1,7 @@
 """One trainee seen by their trainer: mastery over time, misconceptions, sessions, lab checks."""
 
-from django.db.models import Avg, Count, Max, Sum
+from django.db.models import Avg, Count, IntegerField, Max, Sum
+from django.db.models.functions import Cast
 
 from course.models import Topic
 from quizapp.adaptive.services import progress_for
@@ -51,7 +52,9 @@ def most_hit_misconceptions(learner) -> list[dict]:
     rows = list(
         HeldMisconception.objects.filter(learner=learner)
         .values("misconception")
-        .annotate(hits=Sum("hits"), held=Max("held"), last_seen=Max("last_seen"))
+        .annotate(
+            hits=Sum("hits"), held=Max(Cast("held", IntegerField())), last_seen=Max("last_seen")
+        )
         .order_by("-hits", "misconception")[:MOST_HIT]
     )
     labels = {
